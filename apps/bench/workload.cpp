@@ -1,0 +1,39 @@
+// Timing loop and the registry of benchmark workloads.
+#include "apps/bench/workload.h"
+
+#include <chrono>
+
+#include "engine/runtime.h"
+
+namespace hito::bench {
+
+BenchResult time_steps(const BenchConfig& config, int64_t batch, double flops_per_step,
+                       const std::function<void()>& step) {
+  for (int i = 0; i < config.warmup_steps; ++i) step();
+  synchronize(config.device);
+  using Clock = std::chrono::steady_clock;
+  BenchResult result;
+  result.batch = batch;
+  result.flops_per_step = flops_per_step;
+  auto start = Clock::now();
+  double elapsed = 0.0;
+  // Check the clock every few steps, so that very fast steps are not dominated by clock reads.
+  while (elapsed < config.seconds) {
+    for (int i = 0; i < 4; ++i) step();
+    result.steps += 4;
+    synchronize(config.device);
+    elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  }
+  result.seconds = elapsed;
+  return result;
+}
+
+const std::map<std::string, Workload>& workloads() {
+  static const std::map<std::string, Workload> all = {
+      {"sgemm-1024", bench_sgemm_1024},
+      {"mlp-train", bench_mlp_train},
+  };
+  return all;
+}
+
+}  // namespace hito::bench

@@ -1,0 +1,39 @@
+// The standard workloads of `hito bench`: each builds its model and data once, then times steps.
+// bench/reference_torch.py runs the same workloads in PyTorch and prints the same JSON lines.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+
+#include "engine/types.h"
+
+namespace hito::bench {
+
+struct BenchConfig {
+  Device device = Device::CPU;
+  int threads = 1;
+  double seconds = 2.0;   // timed duration (after warm-up)
+  int warmup_steps = 5;
+};
+
+struct BenchResult {
+  int64_t batch = 0;        // samples per step
+  int64_t steps = 0;        // timed steps
+  double seconds = 0.0;     // their wall time
+  double flops_per_step = 0.0;  // 0 when not meaningful
+};
+
+// Runs `step` for warm_up steps, then repeatedly for about config.seconds; synchronizes the device
+// around the timed region.
+BenchResult time_steps(const BenchConfig& config, int64_t batch, double flops_per_step, const std::function<void()>& step);
+
+using Workload = std::function<BenchResult(const BenchConfig&)>;
+// Every workload by its exact name ("sgemm-1024", "mlp-train", ...), in a stable order.
+const std::map<std::string, Workload>& workloads();
+
+// Workloads defined in their own files.
+BenchResult bench_sgemm_1024(const BenchConfig& config);
+BenchResult bench_mlp_train(const BenchConfig& config);
+
+}  // namespace hito::bench

@@ -1,0 +1,112 @@
+// SGD, Adam, AdamW and gradient clipping.
+#include "engine/optim/optimizer.h"
+
+#include <cmath>
+
+#include "engine/dispatch.h"
+
+namespace hito {
+
+Optimizer::Optimizer(std::vector<ParamGroup> groups) : groups_(std::move(groups)) {
+  for (auto& group : groups_)
+    for (auto& p : group.params)
+      HITO_CHECK(p.dtype() == DType::F32 && p.is_leaf(), "optimizer: parameters must be f32 leaves, got ", p.describe());
+}
+
+void Optimizer::zero_grad() {
+  for (auto& group : groups_)
+    for (auto& p : group.params) p.clear_grad();
+}
+
+void Optimizer::scale_lr(float factor) {
+  for (auto& group : groups_) group.lr = group.base_lr * factor;
+}
+
+namespace {
+// Optimizer state tensors, created zeroed beside each parameter on first use.
+std::vector<std::vector<Tensor>> empty_state(const std::vector<ParamGroup>& groups) {
+  std::vector<std::vector<Tensor>> state;
+  for (auto& group : groups) state.emplace_back(group.params.size());
+  return state;
+}
+Tensor& state_for(Tensor& slot, const Tensor& param) {
+  if (!slot.defined() || slot.device() != param.device()) slot = Tensor::zeros(param.shape(), DType::F32, param.device());
+  return slot;
+}
+void check_grad(const Tensor& p, const Tensor& g) {
+  HITO_CHECK(g.device() == p.device() && g.shape() == p.shape(), "optimizer: gradient ", g.describe(),
+             " does not match its parameter ", p.describe());
+}
+}  // namespace
+
+Sgd::Sgd(std::vector<ParamGroup> groups, SgdOptions options)
+    : Optimizer(std::move(groups)), options_(options), velocity_(empty_state(groups_)) {
+  HITO_CHECK(!options_.nesterov || (options_.momentum > 0 && options_.dampening == 0),
+             "SGD: Nesterov momentum needs momentum > 0 and zero dampening");
+}
+
+void Sgd::step() {
+  ++steps_;
+  for (size_t gi = 0; gi < groups_.size(); ++gi) {
+    ParamGroup& group = groups_[gi];
+    for (size_t pi = 0; pi < group.params.size(); ++pi) {
+      Tensor& p = group.params[pi];
+      Tensor g = p.grad();
+      if (!g.defined()) continue;
+      check_grad(p, g);
+      bool first = !velocity_[gi][pi].defined();
+      float* velocity = options_.momentum != 0.0f ? state_for(velocity_[gi][pi], p).data<float>() : nullptr;
+      HITO_DISPATCH(p.device(), sgd_step, p.data<float>(), velocity, g.data<float>(), group.lr, options_.momentum,
+                    options_.dampening, group.weight_decay, options_.nesterov, first, p.numel());
+    }
+  }
+}
+
+Adam::Adam(std::vector<ParamGroup> groups, AdamOptions options)
+    : Optimizer(std::move(groups)), options_(options), m_(empty_state(groups_)), v_(empty_state(groups_)) {}
+
+void Adam::step() {
+  ++steps_;
+  for (size_t gi = 0; gi < groups_.size(); ++gi) {
+    ParamGroup& group = groups_[gi];
+    for (size_t pi = 0; pi < group.params.size(); ++pi) {
+      Tensor& p = group.params[pi];
+      Tensor g = p.grad();
+      if (!g.defined()) continue;
+      check_grad(p, g);
+      HITO_DISPATCH(p.device(), adam_step, p.data<float>(), state_for(m_[gi][pi], p).data<float>(),
+                    state_for(v_[gi][pi], p).data<float>(), g.data<float>(), group.lr, options_.beta1, options_.beta2,
+                    options_.eps, group.weight_decay, options_.decoupled_weight_decay, steps_, p.numel());
+    }
+  }
+}
+
+std::vector<ParamGroup> single_group(const std::vector<Tensor>& params, float lr, float weight_decay) {
+  ParamGroup group;
+  group.params = params;
+  group.lr = group.base_lr = lr;
+  group.weight_decay = weight_decay;
+  return {group};
+}
+
+float clip_grad_norm(const std::vector<Tensor>& params, float max_norm) {
+  double squares = 0.0;
+  for (const Tensor& p : params) {
+    Tensor g = p.grad();
+    if (!g.defined()) continue;
+    Tensor partial = Tensor::empty({1}, DType::F32, g.device());
+    HITO_DISPATCH(g.device(), sum_squares, partial.data<float>(), g.data<float>(), g.numel());
+    squares += partial.item();
+  }
+  float norm = static_cast<float>(std::sqrt(squares));
+  if (norm > max_norm && norm > 0.0f) {
+    float scale = max_norm / (norm + 1e-6f);  // PyTorch's clip coefficient
+    for (const Tensor& p : params) {
+      Tensor g = p.grad();
+      if (g.defined()) HITO_DISPATCH(g.device(), affine, g.data<float>(), g.data<float>(), scale, 0.0f, g.numel());
+    }
+  }
+  return norm;
+}
+
+}  // namespace hito

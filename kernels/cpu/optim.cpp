@@ -1,0 +1,39 @@
+// Fused optimizer updates on the CPU: one pass over each parameter (formulas in optim.inc).
+#include <cmath>
+
+#include "kernels/cpu/kernels.h"
+#include "kernels/cpu/parallel.h"
+
+namespace hito::cpu {
+
+void sgd_step(float* param, float* velocity, const float* grad, float lr, float momentum, float dampening,
+              float weight_decay, bool nesterov, bool first_step, int64_t n) {
+  parallel_for(n, kElementwiseGrain, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) {
+      float g = grad[i] + weight_decay * param[i];
+      if (momentum != 0.0f) {
+        velocity[i] = first_step ? g : momentum * velocity[i] + (1.0f - dampening) * g;
+        g = nesterov ? g + momentum * velocity[i] : velocity[i];
+      }
+      param[i] -= lr * g;
+    }
+  });
+}
+
+void adam_step(float* param, float* m, float* v, const float* grad, float lr, float beta1, float beta2, float eps,
+               float weight_decay, bool decoupled, int64_t step, int64_t n) {
+  float correction1 = 1.0f - std::pow(beta1, static_cast<float>(step));
+  float correction2 = 1.0f - std::pow(beta2, static_cast<float>(step));
+  float step_size = lr / correction1, inv_sqrt_c2 = 1.0f / std::sqrt(correction2);
+  float decay = decoupled ? 1.0f - lr * weight_decay : 1.0f, l2 = decoupled ? 0.0f : weight_decay;
+  parallel_for(n, kElementwiseGrain, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) {
+      float g = grad[i] + l2 * param[i];
+      m[i] = beta1 * m[i] + (1.0f - beta1) * g;
+      v[i] = beta2 * v[i] + (1.0f - beta2) * g * g;
+      param[i] = param[i] * decay - step_size * m[i] / (std::sqrt(v[i]) * inv_sqrt_c2 + eps);
+    }
+  });
+}
+
+}  // namespace hito::cpu

@@ -1,0 +1,16 @@
+// The CUDA back end's kernels: the declarations of kernels/api/*.inc inside namespace hito::cuda.
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/kernel_types.h"
+
+namespace hito::cuda {
+#include "kernels/api/elementwise.inc"
+#include "kernels/api/gemm.inc"
+#include "kernels/api/layout.inc"
+#include "kernels/api/norm.inc"
+#include "kernels/api/optim.inc"
+#include "kernels/api/reduce.inc"
+#include "kernels/api/softmax.inc"
+}  // namespace hito::cuda

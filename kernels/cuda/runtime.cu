@@ -1,0 +1,52 @@
+// CUDA runtime wrappers: all work runs on the legacy default stream, so the order of kernels,
+// copies and frees is the program order and the caching allocator can reuse blocks at once.
+#include "kernels/cuda/runtime.h"
+
+#include "kernels/cuda/check.h"
+
+namespace hito::cuda {
+
+int device_count() {
+  int count = 0;
+  if (cudaGetDeviceCount(&count) != cudaSuccess) {
+    cudaGetLastError();  // clear the sticky "no driver" error so that later checks start clean
+    return 0;
+  }
+  return count;
+}
+
+std::string device_error() {
+  int count = 0;
+  cudaError_t status = cudaGetDeviceCount(&count);
+  cudaGetLastError();
+  return status == cudaSuccess ? (count ? "ok" : "0 devices") : cudaGetErrorString(status);
+}
+
+std::string device_name() {
+  cudaDeviceProp prop;
+  HITO_CUDA_CHECK(cudaGetDeviceProperties(&prop, 0));
+  return prop.name;
+}
+
+void* malloc_or_null(size_t bytes) {
+  void* ptr = nullptr;
+  if (cudaMalloc(&ptr, bytes) != cudaSuccess) {
+    cudaGetLastError();
+    return nullptr;
+  }
+  return ptr;
+}
+
+void free(void* ptr) { HITO_CUDA_CHECK(cudaFree(ptr)); }
+
+void copy(void* dst, bool dst_on_device, const void* src, bool src_on_device, size_t bytes) {
+  cudaMemcpyKind kind = dst_on_device ? (src_on_device ? cudaMemcpyDeviceToDevice : cudaMemcpyHostToDevice)
+                                      : cudaMemcpyDeviceToHost;
+  HITO_CUDA_CHECK(cudaMemcpy(dst, src, bytes, kind));
+}
+
+void zero(void* ptr, size_t bytes) { HITO_CUDA_CHECK(cudaMemsetAsync(ptr, 0, bytes, 0)); }
+
+void synchronize() { HITO_CUDA_CHECK(cudaDeviceSynchronize()); }
+
+}  // namespace hito::cuda
