@@ -10,7 +10,7 @@ find_package(Threads REQUIRED)
 
 add_library(hito_deps INTERFACE)
 target_include_directories(hito_deps SYSTEM INTERFACE ${STB_INCLUDE_DIR} ${CBLAS_INCLUDE_DIR})
-# Eigen hands its large products to OpenBLAS (EIGEN_USE_BLAS); we call cblas directly for GEMM.
-target_compile_definitions(hito_deps INTERFACE EIGEN_USE_BLAS EIGEN_DONT_PARALLELIZE)
+# Matrix products go through kernels/cpu/gemm.cpp (Eigen's kernels or OpenBLAS); threads are ours.
+target_compile_definitions(hito_deps INTERFACE EIGEN_DONT_PARALLELIZE)
 target_link_libraries(hito_deps INTERFACE Eigen3::Eigen OpenMP::OpenMP_CXX nlohmann_json::nlohmann_json
   CLI11::CLI11 ${OPENBLAS_LIBRARY} Threads::Threads)

@@ -1,0 +1,92 @@
+#!/usr/bin/python3
+"""PyTorch reference for `hito bench`: runs the same workloads and prints the same JSON lines.
+
+Usage: /usr/bin/python3 bench/reference_torch.py [--workload NAME|all] [--threads N] [--device cpu|cuda]
+                                                  [--seconds S]
+Run it beside `hito bench` on the same machine; compare steps_per_s (PyTorch at its best thread count).
+"""
+import argparse
+import json
+import resource
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def time_steps(step, device, batch, flops_per_step, seconds, warmup=5):
+    for _ in range(warmup):
+        step()
+    if device == "cuda":
+        torch.cuda.synchronize()
+    steps, start, elapsed = 0, time.perf_counter(), 0.0
+    while elapsed < seconds:
+        for _ in range(4):
+            step()
+        steps += 4
+        if device == "cuda":
+            torch.cuda.synchronize()
+        elapsed = time.perf_counter() - start
+    return {"batch": batch, "steps": steps, "seconds": elapsed, "flops_per_step": flops_per_step}
+
+
+def bench_sgemm_1024(device, seconds):
+    n = 1024
+    a = torch.rand(n, n, device=device) * 2 - 1
+    b = torch.rand(n, n, device=device) * 2 - 1
+    c = torch.empty(n, n, device=device)
+    return time_steps(lambda: torch.mm(a, b, out=c), device, n, 2.0 * n ** 3, seconds)
+
+
+def bench_mlp_train(device, seconds):
+    batch, features, hidden, classes = 256, 32, 256, 7
+    torch.manual_seed(1)
+    model = nn.Sequential(nn.Linear(features, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(),
+                          nn.Linear(hidden, classes)).to(device)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    x = torch.randn(batch, features, device=device)
+    y = torch.randint(0, classes, (batch,), device=device)
+
+    def step():
+        opt.zero_grad()
+        F.cross_entropy(model(x), y).backward()
+        opt.step()
+
+    flops = 3.0 * 2.0 * batch * (features * hidden + hidden * hidden + hidden * classes)
+    return time_steps(step, device, batch, flops, seconds)
+
+
+# Workloads by the exact names of `hito bench`. Others add theirs here.
+WORKLOADS = {
+    "sgemm-1024": bench_sgemm_1024,
+    "mlp-train": bench_mlp_train,
+}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workload", default="all")
+    parser.add_argument("--threads", type=int, default=0, help="torch.set_num_threads (0: PyTorch's default)")
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--seconds", type=float, default=2.0)
+    args = parser.parse_args()
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
+    names = sorted(WORKLOADS) if args.workload == "all" else [args.workload]
+    for name in names:
+        if name not in WORKLOADS:
+            raise SystemExit(f"unknown workload {name!r}; known: {', '.join(sorted(WORKLOADS))}")
+        r = WORKLOADS[name](args.device, args.seconds)
+        steps_per_s = r["steps"] / r["seconds"]
+        line = {"workload": name, "engine": "torch-" + torch.__version__, "device": args.device,
+                "threads": torch.get_num_threads(), "batch": r["batch"], "steps_per_s": steps_per_s,
+                "samples_per_s": steps_per_s * r["batch"]}
+        if r["flops_per_step"]:
+            line["gflops"] = steps_per_s * r["flops_per_step"] / 1e9
+        line["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+        print(json.dumps(line), flush=True)
+
+
+if __name__ == "__main__":
+    main()
