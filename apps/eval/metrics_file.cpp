@@ -1,0 +1,216 @@
+// metrics.json writing and reading (the layout is documented in metrics_file.h).
+#include "apps/eval/metrics_file.h"
+
+#include <cmath>
+#include <limits>
+
+#include "engine/error.h"
+#include "engine/fs.h"
+
+namespace hito::eval {
+
+using json = nlohmann::ordered_json;
+
+namespace {
+json number_or_null(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
+
+// Reads members of one JSON object, naming the file and the object's path in every error.
+class Reader {
+ public:
+  Reader(const json& object, std::string where) : object_(object), where_(std::move(where)) {
+    HITO_CHECK(object_.is_object(), where_, ": expected a JSON object");
+  }
+  const json& at(const std::string& key) const {
+    HITO_CHECK(object_.contains(key), where_, ": missing key \"", key, "\"");
+    return object_.at(key);
+  }
+  double number(const std::string& key) const {
+    const json& v = at(key);
+    if (v.is_null()) return std::numeric_limits<double>::quiet_NaN();
+    HITO_CHECK(v.is_number(), where_, ": \"", key, "\" must be a number or null");
+    return v.get<double>();
+  }
+  int64_t integer(const std::string& key) const {
+    const json& v = at(key);
+    HITO_CHECK(v.is_number_integer(), where_, ": \"", key, "\" must be an integer");
+    return v.get<int64_t>();
+  }
+  Reader child(const std::string& key) const { return Reader(at(key), where_ + "." + key); }
+  const json& array(const std::string& key) const {
+    const json& v = at(key);
+    HITO_CHECK(v.is_array(), where_, ": \"", key, "\" must be an array");
+    return v;
+  }
+  const std::string& where() const { return where_; }
+
+ private:
+  const json& object_;
+  std::string where_;
+};
+
+Interval interval_from(const Reader& r) {
+  Interval out;
+  out.estimate = r.number("estimate");
+  out.lower = r.number("lower");
+  out.upper = r.number("upper");
+  out.confidence = r.number("confidence");
+  out.resamples = r.integer("resamples");
+  out.groups = r.integer("groups");
+  return out;
+}
+
+ClassificationMetrics metrics_from(const Reader& r) {
+  ClassificationMetrics m;
+  m.rows = r.integer("rows");
+  m.accuracy = r.number("accuracy");
+  m.balanced_accuracy = r.number("balanced_accuracy");
+  m.macro_precision = r.number("macro_precision");
+  m.macro_recall = r.number("macro_recall");
+  m.macro_f1 = r.number("macro_f1");
+  m.macro_auc = r.number("macro_auc");
+  m.auc_classes = r.integer("auc_classes");
+  m.ece = r.number("ece");
+  m.log_loss = r.number("log_loss");
+  const json& classes = r.array("per_class");
+  for (size_t k = 0; k < classes.size(); ++k) {
+    Reader c(classes[k], r.where() + ".per_class[" + std::to_string(k) + "]");
+    m.per_class.push_back({c.integer("support"), c.integer("predicted"), c.number("precision"), c.number("recall"),
+                           c.number("f1"), c.number("auc")});
+  }
+  m.num_classes = static_cast<int64_t>(m.per_class.size());
+  const json& confusion = r.array("confusion_matrix");
+  HITO_CHECK(static_cast<int64_t>(confusion.size()) == m.num_classes, r.where(), ": confusion_matrix has ",
+             confusion.size(), " rows for ", m.num_classes, " classes");
+  for (const json& row : confusion) {
+    HITO_CHECK(row.is_array() && static_cast<int64_t>(row.size()) == m.num_classes, r.where(),
+               ": every confusion_matrix row must hold ", m.num_classes, " counts");
+    m.confusion.push_back(row.get<std::vector<int64_t>>());
+  }
+  const json& bins = r.array("reliability");
+  for (size_t b = 0; b < bins.size(); ++b) {
+    Reader bin(bins[b], r.where() + ".reliability[" + std::to_string(b) + "]");
+    m.reliability.push_back(
+        {bin.number("lower"), bin.number("upper"), bin.integer("count"), bin.number("confidence"), bin.number("accuracy")});
+  }
+  return m;
+}
+}  // namespace
+
+const SplitMetrics* MetricsFile::find(const std::string& split) const {
+  for (const auto& s : splits)
+    if (s.split == split) return &s;
+  return nullptr;
+}
+
+const std::map<std::string, Statistic>& headline_statistics() {
+  static const std::map<std::string, Statistic> statistics = {
+      {"accuracy", accuracy},
+      {"balanced_accuracy", balanced_accuracy},
+      {"macro_f1", macro_f1},
+      {"macro_auc", macro_auc},
+  };
+  return statistics;
+}
+
+SplitMetrics evaluate_split(const std::string& split, const Predictions& p, const BootstrapOptions& options) {
+  SplitMetrics out;
+  out.split = split;
+  out.metrics = compute_metrics(p);
+  for (const auto& [name, statistic] : headline_statistics())
+    out.intervals[name] = bootstrap_interval(p, statistic, options);
+  return out;
+}
+
+json interval_to_json(const Interval& interval) {
+  return {{"estimate", number_or_null(interval.estimate)},
+          {"lower", number_or_null(interval.lower)},
+          {"upper", number_or_null(interval.upper)},
+          {"confidence", interval.confidence},
+          {"resamples", interval.resamples},
+          {"groups", interval.groups}};
+}
+
+json metrics_to_json(const ClassificationMetrics& m, const std::vector<std::string>& class_names) {
+  HITO_CHECK(static_cast<int64_t>(class_names.size()) == m.num_classes, "metrics for ", m.num_classes,
+             " classes but ", class_names.size(), " class names");
+  json per_class = json::array();
+  for (int64_t k = 0; k < m.num_classes; ++k) {
+    const ClassScores& s = m.per_class[k];
+    per_class.push_back({{"class", class_names[k]},
+                         {"support", s.support},
+                         {"predicted", s.predicted},
+                         {"precision", number_or_null(s.precision)},
+                         {"recall", number_or_null(s.recall)},
+                         {"f1", number_or_null(s.f1)},
+                         {"auc", number_or_null(s.auc)}});
+  }
+  json reliability = json::array();
+  for (const auto& bin : m.reliability)
+    reliability.push_back({{"lower", bin.lower},
+                           {"upper", bin.upper},
+                           {"count", bin.count},
+                           {"confidence", number_or_null(bin.confidence)},
+                           {"accuracy", number_or_null(bin.accuracy)}});
+  return {{"rows", m.rows},
+          {"accuracy", number_or_null(m.accuracy)},
+          {"balanced_accuracy", number_or_null(m.balanced_accuracy)},
+          {"macro_precision", number_or_null(m.macro_precision)},
+          {"macro_recall", number_or_null(m.macro_recall)},
+          {"macro_f1", number_or_null(m.macro_f1)},
+          {"macro_auc", number_or_null(m.macro_auc)},
+          {"auc_classes", m.auc_classes},
+          {"ece", number_or_null(m.ece)},
+          {"log_loss", number_or_null(m.log_loss)},
+          {"per_class", per_class},
+          {"confusion_matrix", m.confusion},
+          {"reliability", reliability}};
+}
+
+void write_metrics_file(const std::filesystem::path& path, const MetricsFile& file) {
+  json out = file.extra;
+  out["class_names"] = file.class_names;
+  json splits = json::object();
+  for (const auto& s : file.splits) {
+    json entry = metrics_to_json(s.metrics, file.class_names);
+    json intervals = json::object();
+    for (const auto& [name, interval] : s.intervals) intervals[name] = interval_to_json(interval);
+    entry["intervals"] = intervals;
+    splits[s.split] = entry;
+  }
+  out["splits"] = splits;
+  write_file_atomic(path, out.dump(2) + "\n");
+}
+
+MetricsFile read_metrics_file(const std::filesystem::path& path) {
+  json root;
+  try {
+    root = json::parse(read_file(path));
+  } catch (const json::parse_error& e) {
+    HITO_FAIL(path.string(), ": not valid JSON: ", e.what());
+  }
+  Reader r(root, path.string());
+  MetricsFile file;
+  const json& names = r.array("class_names");
+  for (const json& name : names) {
+    HITO_CHECK(name.is_string(), path.string(), ": class_names must hold strings");
+    file.class_names.push_back(name.get<std::string>());
+  }
+  Reader splits = r.child("splits");
+  for (const auto& [split, value] : r.at("splits").items()) {
+    Reader s = splits.child(split);
+    SplitMetrics entry;
+    entry.split = split;
+    entry.metrics = metrics_from(s);
+    HITO_CHECK(entry.metrics.num_classes == static_cast<int64_t>(file.class_names.size()), s.where(), ": ",
+               entry.metrics.num_classes, " classes in per_class but ", file.class_names.size(), " class names");
+    if (value.contains("intervals"))
+      for (const auto& [name, interval] : value.at("intervals").items())
+        entry.intervals[name] = interval_from(s.child("intervals").child(name));
+    file.splits.push_back(std::move(entry));
+  }
+  for (const auto& [key, value] : root.items())
+    if (key != "class_names" && key != "splits") file.extra[key] = value;
+  return file;
+}
+
+}  // namespace hito::eval
