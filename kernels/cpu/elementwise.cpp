@@ -3,6 +3,7 @@
 #include <Eigen/Core>
 #include <cmath>
 #include <unsupported/Eigen/SpecialFunctions>
+#include <vector>
 
 #include "kernels/cpu/kernels.h"
 #include "kernels/cpu/parallel.h"
@@ -96,25 +97,27 @@ void binary_forward(BinaryOp op, float* out, const float* a, Broadcast a_map, co
 }
 
 void reduce_broadcast(float* out, const float* g, Broadcast map, int64_t n) {
-  // g is (outer, mid, inner) with outer = n / (mid * inner); out[m] = sum of g[:, m, :].
+  // g is (outer, mid, inner) with outer = n / (mid * inner); out[m] = sum of g[:, m, :]. The sums
+  // run over up to n values (a scalar's gradient), so they are accumulated in double.
   int64_t inner = map.inner, mid = map.mid, outer = n / (mid * inner);
   int64_t grain = std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(outer * inner, 1));
   parallel_for(mid, grain, [&](int64_t begin, int64_t end) {
     if (inner == 1) {  // a bias over the last dimension: add up whole rows (vectorizable)
-      std::fill(out + begin, out + end, 0.0f);
+      std::vector<double> totals(end - begin, 0.0);
       for (int64_t o = 0; o < outer; ++o) {
-        const float* row = g + o * mid;
-        for (int64_t m = begin; m < end; ++m) out[m] += row[m];
+        const float* row = g + o * mid + begin;
+        for (int64_t m = 0; m < end - begin; ++m) totals[m] += row[m];
       }
+      for (int64_t m = begin; m < end; ++m) out[m] = static_cast<float>(totals[m - begin]);
       return;
     }
     for (int64_t m = begin; m < end; ++m) {  // a per-channel value: contiguous runs of `inner`
-      float total = 0.0f;
+      double total = 0.0;
       for (int64_t o = 0; o < outer; ++o) {
         const float* run = g + (o * mid + m) * inner;
         for (int64_t i = 0; i < inner; ++i) total += run[i];
       }
-      out[m] = total;
+      out[m] = static_cast<float>(total);
     }
   });
 }

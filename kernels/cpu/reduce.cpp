@@ -1,5 +1,6 @@
 // Reductions along one dimension on the CPU, over the (outer, d, inner) view of reduce.inc.
 #include <algorithm>
+#include <vector>
 
 #include "kernels/cpu/kernels.h"
 #include "kernels/cpu/parallel.h"
@@ -18,14 +19,16 @@ void sum_dim(float* out, const float* x, int64_t outer, int64_t d, int64_t inner
     });
     return;
   }
+  // Rows of `inner` values added up in double, like the contiguous case: d can be a whole batch.
   parallel_for(outer, std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(d * inner, 1)), [&](int64_t b, int64_t e) {
+    std::vector<double> acc(inner);
     for (int64_t o = b; o < e; ++o) {
-      float* acc = out + o * inner;
-      std::fill(acc, acc + inner, 0.0f);
+      std::fill(acc.begin(), acc.end(), 0.0);
       for (int64_t j = 0; j < d; ++j) {
         const float* row = x + (o * d + j) * inner;
         for (int64_t i = 0; i < inner; ++i) acc[i] += row[i];
       }
+      for (int64_t i = 0; i < inner; ++i) out[o * inner + i] = static_cast<float>(acc[i]);
     }
   });
 }
