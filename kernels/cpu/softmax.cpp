@@ -9,6 +9,7 @@
 namespace hito::cpu {
 
 void softmax_forward(float* out, const float* x, int64_t outer, int64_t d, int64_t inner, bool log) {
+  if (d == 0) return;  // rows of no elements: nothing to write, and no first element to read
   parallel_for(outer * inner, std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(d, 1)), [&](int64_t b, int64_t e) {
     for (int64_t r = b; r < e; ++r) {
       int64_t base = (r / inner) * d * inner + r % inner;
