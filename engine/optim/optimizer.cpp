@@ -63,7 +63,9 @@ void Sgd::step() {
 }
 
 Adam::Adam(std::vector<ParamGroup> groups, AdamOptions options)
-    : Optimizer(std::move(groups)), options_(options), m_(empty_state(groups_)), v_(empty_state(groups_)) {}
+    : Optimizer(std::move(groups)), options_(options), m_(empty_state(groups_)), v_(empty_state(groups_)) {
+  for (auto& group : groups_) param_steps_.emplace_back(group.params.size(), 0);
+}
 
 void Adam::step() {
   ++steps_;
@@ -76,7 +78,8 @@ void Adam::step() {
       check_grad(p, g);
       HITO_DISPATCH(p.device(), adam_step, p.data<float>(), state_for(m_[gi][pi], p).data<float>(),
                     state_for(v_[gi][pi], p).data<float>(), g.data<float>(), group.lr, options_.beta1, options_.beta2,
-                    options_.eps, group.weight_decay, options_.decoupled_weight_decay, steps_, p.numel());
+                    options_.eps, group.weight_decay, options_.decoupled_weight_decay, ++param_steps_[gi][pi],
+                    p.numel());
     }
   }
 }

@@ -63,6 +63,9 @@ class Adam : public Optimizer {
  private:
   AdamOptions options_;
   std::vector<std::vector<Tensor>> m_, v_;
+  // Updates each parameter has received: its bias correction counts its own steps, as in PyTorch,
+  // so a parameter that starts receiving gradients late (unfrozen) does not take oversized steps.
+  std::vector<std::vector<int64_t>> param_steps_;
 };
 
 // One group from a parameter list.
