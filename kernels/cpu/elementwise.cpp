@@ -1,6 +1,8 @@
 // Elementwise kernels on the CPU: Eigen array expressions over raw pointers (vectorized exp, tanh,
 // erf), split over threads for large tensors.
 #include <Eigen/Core>
+#include <algorithm>
+#include <climits>
 #include <cmath>
 #include <unsupported/Eigen/SpecialFunctions>
 #include <vector>
@@ -71,16 +73,44 @@ inline float apply(float a, float b) {
   return a / b;
 }
 
+// What an operand reads from output element i on: `count` elements that read either consecutive
+// values from `index` (contiguous) or the single value at `index` (constant). A full operand is one
+// contiguous run, a scalar one constant run, a bias contiguous runs of its length, a per-channel
+// value of NCHW constant runs of H*W.
+struct Run {
+  int64_t index, count;
+  bool contiguous;
+};
+
+inline Run run_at(Broadcast map, int64_t i) {
+  if (map.mid == 1) return {0, INT64_MAX, false};
+  int64_t index = (i / map.inner) % map.mid;
+  if (map.inner == 1) return {index, map.mid - index, true};
+  return {index, map.inner - i % map.inner, false};
+}
+
+// Walks the output in runs over which both operands are contiguous or constant, so that the inner
+// loops are plain vectorizable passes instead of a division and a modulo per element.
 template <BinaryOp op>
 void binary_loop(float* out, const float* a, Broadcast am, const float* b, Broadcast bm, int64_t n) {
-  const bool a_full = am.inner == 1 && am.mid == n, b_full = bm.inner == 1 && bm.mid == n;
   parallel_for(n, kElementwiseGrain, [&](int64_t begin, int64_t end) {
-    if (a_full && b_full) {  // the common case: a plain vectorizable loop
-      for (int64_t i = begin; i < end; ++i) out[i] = apply<op>(a[i], b[i]);
-    } else if (a_full && bm.inner == 1) {  // a row vector (bias) repeated over rows
-      for (int64_t i = begin; i < end; ++i) out[i] = apply<op>(a[i], b[i % bm.mid]);
-    } else {
-      for (int64_t i = begin; i < end; ++i) out[i] = apply<op>(a[am(i)], b[bm(i)]);
+    for (int64_t i = begin; i < end;) {
+      Run ra = run_at(am, i), rb = run_at(bm, i);
+      int64_t count = std::min({ra.count, rb.count, end - i});
+      const float *pa = a + ra.index, *pb = b + rb.index;
+      float* po = out + i;
+      if (ra.contiguous && rb.contiguous) {
+        for (int64_t k = 0; k < count; ++k) po[k] = apply<op>(pa[k], pb[k]);
+      } else if (ra.contiguous) {
+        const float vb = *pb;
+        for (int64_t k = 0; k < count; ++k) po[k] = apply<op>(pa[k], vb);
+      } else if (rb.contiguous) {
+        const float va = *pa;
+        for (int64_t k = 0; k < count; ++k) po[k] = apply<op>(va, pb[k]);
+      } else {
+        std::fill(po, po + count, apply<op>(*pa, *pb));
+      }
+      i += count;
     }
   });
 }
