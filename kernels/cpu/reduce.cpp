@@ -1,5 +1,6 @@
 // Reductions along one dimension on the CPU, over the (outer, d, inner) view of reduce.inc.
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "kernels/cpu/kernels.h"
@@ -47,9 +48,11 @@ void max_dim(float* values, int64_t* indices, const float* x, int64_t outer, int
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t i = 0; i < inner; ++i) {
       const float* col = x + o * d * inner + i;
+      // A NaN counts as the largest value, and the first one wins (PyTorch's rule): a diverged
+      // value must not be hidden by a max.
       int64_t best = 0;
-      for (int64_t j = 1; j < d; ++j)
-        if (col[j * inner] > col[best * inner]) best = j;
+      for (int64_t j = 1; j < d && !std::isnan(col[best * inner]); ++j)
+        if (col[j * inner] > col[best * inner] || std::isnan(col[j * inner])) best = j;
       values[o * inner + i] = col[best * inner];
       indices[o * inner + i] = best;
     }

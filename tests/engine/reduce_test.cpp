@@ -1,6 +1,7 @@
 // sum, mean, max and argmax: along every dimension (negative ones too), with and without keepdim,
 // and over all elements; forward against naive loops, gradients by gradcheck.
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include "engine/ops.h"
@@ -120,6 +121,16 @@ TEST(Reduce, MaxGradientGoesToTheFirstOfTiedMaxima) {
   EXPECT_EQ(argmax(x, 1).to_vector<int64_t>(), (std::vector<int64_t>{1, 1}));
   sum(m).backward();
   EXPECT_EQ(x.grad().to_vector<float>(), (std::vector<float>{0, 1, 0, 0, 1, 0}));
+}
+
+TEST(Reduce, MaxAndArgmaxPropagateNaNLikePyTorch) {
+  float nan = std::nanf("");
+  Tensor x = Tensor::from_vector<float>({1, nan, 3, nan, 7, nan, 2, 9, 4}, {3, 3});
+  std::vector<float> values = max(x, 1).to_vector<float>();
+  EXPECT_TRUE(std::isnan(values[0]) && std::isnan(values[1]));
+  EXPECT_EQ(values[2], 9.0f);
+  EXPECT_EQ(argmax(x, 1).to_vector<int64_t>(), (std::vector<int64_t>{1, 0, 1}));  // the first NaN
+  EXPECT_TRUE(std::isnan(max(x).item()));
 }
 
 TEST(Reduce, RefusesBadDimensions) {
