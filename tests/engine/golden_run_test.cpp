@@ -30,8 +30,7 @@ TEST(GoldenRun, AdamMlpReproducesPyTorchLossesAndWeights) {
   auto model = golden_mlp();
   LoadReport report = load_state_dict(*model, testing::fixture_path("engine/mlp_init.safetensors"));
   ASSERT_TRUE(report.ok()) << report.describe();
-  nlohmann::json config = nlohmann::json::parse(run.all_metadata().at("lr"));
-  Adam optimizer(single_group(model->trainable_parameters(), config.get<float>()));
+  Adam optimizer(single_group(model->trainable_parameters(), run.metadata("lr").get<float>()));
   CrossEntropyOptions loss_options{run["class_weight"], run.metadata("label_smoothing").get<float>()};
   std::vector<float> expected = run["losses"].to_vector<float>(), losses;
   ASSERT_EQ(expected.size(), run.metadata("steps").get<size_t>());
