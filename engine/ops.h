@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/tensor.h"
+#include "kernels/conv_types.h"
 
 namespace hito {
 
@@ -95,5 +96,48 @@ Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, flo
 Tensor embedding(const Tensor& weight, const Tensor& index);
 // i64 or u8 -> f32 (not differentiable)
 Tensor to_float(const Tensor& x);
+
+// ---- convolution and pooling (NCHW; engine/ops/conv*.cpp, pool.cpp) -----------------------------
+// A size for both spatial dimensions: one number for both, or {h, w}.
+struct Size2 {
+  int64_t h = 1, w = 1;
+  Size2(int64_t both) : h(both), w(both) {}  // NOLINT: implicit, so that options read {.stride = 2}
+  Size2(int64_t h_, int64_t w_) : h(h_), w(w_) {}
+};
+
+struct Conv2dOptions {
+  Size2 stride = 1, padding = 0, dilation = 1;
+  int64_t groups = 1;  // C and K divisible by it; groups == C is a depthwise convolution
+};
+// x: (N, C, H, W), weight: (K, C / groups, R, S), bias: (K) or undefined -> (N, K, P, Q), as
+// torch.nn.functional.conv2d (zero padding, floor-mode output size).
+Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias = Tensor(), const Conv2dOptions& options = {});
+// Inference only (refuses inputs that require grad): act(conv2d(x, weight, bias) + residual) in one
+// pass over the output; residual: (N, K, P, Q) or undefined.
+Tensor conv2d_fused(const Tensor& x, const Tensor& weight, const Tensor& bias, const Conv2dOptions& options,
+                    FusedActivation act, const Tensor& residual = Tensor());
+
+// The convolution that equals conv2d followed by batch_norm in eval mode:
+//   scale = bn_weight / sqrt(running_var + eps), weight' = weight * scale (per output channel),
+//   bias' = bn_bias + (bias - running_mean) * scale   (bias, bn_weight, bn_bias may be undefined).
+// Not recorded by autograd: for inference.
+struct FoldedConv {
+  Tensor weight, bias;
+};
+FoldedConv fold_batch_norm(const Tensor& weight, const Tensor& bias, const Tensor& bn_weight, const Tensor& bn_bias,
+                           const Tensor& running_mean, const Tensor& running_var, float eps);
+
+struct Pool2dOptions {
+  Size2 kernel = 1;
+  Size2 stride = 0;  // 0: the kernel size, as in PyTorch
+  Size2 padding = 0;
+  bool count_include_pad = true;  // avg_pool2d: padding counts in the divisor
+};
+// x: (N, C, H, W) -> (N, C, P, Q); floor-mode output sizes, padding at most half the kernel.
+Tensor max_pool2d(const Tensor& x, const Pool2dOptions& options);
+Tensor avg_pool2d(const Tensor& x, const Pool2dOptions& options);
+// x: (N, C, H, W) -> (N, C, output.h, output.w), PyTorch's adaptive windows; output 1 is the
+// global average pool.
+Tensor adaptive_avg_pool2d(const Tensor& x, Size2 output);
 
 }  // namespace hito

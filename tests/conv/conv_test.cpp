@@ -1,0 +1,186 @@
+// conv2d: the kernels against naive loops (forward and both gradients, every option), finite
+// differences, PyTorch's outputs and gradients, the fused inference path and BatchNorm folding.
+#include <gtest/gtest.h>
+
+#include "engine/autograd.h"
+#include "engine/ops.h"
+#include "tests/conv/conv_fixture.h"
+#include "tests/conv/conv_reference.h"
+#include "tests/support/testing.h"
+
+namespace hito {
+namespace {
+
+using testing::all_close;
+using testing::gradcheck;
+using testing::randn;
+
+struct ConvCase {
+  const char* name;
+  Shape x, weight;
+  Conv2dOptions options;
+  bool bias;
+};
+
+ConvGeometry geometry_of(const ConvCase& c) {
+  ConvGeometry g;
+  g.N = c.x[0], g.C = c.x[1], g.H = c.x[2], g.W = c.x[3];
+  g.K = c.weight[0], g.R = c.weight[2], g.S = c.weight[3];
+  g.stride_h = c.options.stride.h, g.stride_w = c.options.stride.w;
+  g.pad_h = c.options.padding.h, g.pad_w = c.options.padding.w;
+  g.dilation_h = c.options.dilation.h, g.dilation_w = c.options.dilation.w;
+  g.groups = c.options.groups;
+  g.P = window_output_size(g.H, g.R, g.stride_h, g.pad_h, g.dilation_h);
+  g.Q = window_output_size(g.W, g.S, g.stride_w, g.pad_w, g.dilation_w);
+  return g;
+}
+
+// Every code path of the CPU kernels: im2col (strided, padded, dilated, grouped, asymmetric), the
+// pointwise GEMM, the depthwise kernel (stride 1, 2 and 3, multiplier, rows longer than one
+// 16-wide block), one image (threaded products) and several (images over threads).
+const ConvCase kCases[] = {
+    {"3x3_pad1", {3, 4, 9, 10}, {5, 4, 3, 3}, {.padding = 1}, true},
+    {"asymmetric", {2, 3, 11, 9}, {4, 3, 3, 2}, {.stride = {2, 3}, .padding = {1, 0}}, false},
+    {"dilated", {2, 2, 12, 11}, {3, 2, 3, 3}, {.padding = 2, .dilation = 2}, true},
+    {"dilated_asymmetric", {1, 2, 12, 13}, {3, 2, 2, 3}, {.stride = {1, 2}, .padding = {1, 3}, .dilation = {3, 2}}, true},
+    {"grouped", {2, 6, 8, 8}, {9, 2, 3, 3}, {.stride = 2, .padding = 1, .groups = 3}, true},
+    {"pointwise", {4, 8, 5, 7}, {6, 8, 1, 1}, {}, true},
+    {"pointwise_strided", {2, 8, 9, 7}, {6, 8, 1, 1}, {.stride = 2}, false},
+    {"pointwise_grouped", {2, 8, 5, 5}, {4, 8 / 2, 1, 1}, {.groups = 2}, false},
+    {"stem_7x7", {1, 3, 23, 21}, {4, 3, 7, 7}, {.stride = 2, .padding = 3}, false},
+    {"one_image", {1, 16, 20, 20}, {32, 16, 3, 3}, {.padding = 1}, true},
+    {"depthwise", {2, 5, 9, 37}, {5, 1, 3, 3}, {.padding = 1, .groups = 5}, true},
+    {"depthwise_s2", {3, 4, 10, 35}, {4, 1, 3, 3}, {.stride = 2, .padding = 1, .groups = 4}, false},
+    {"depthwise_s3_dilated", {2, 3, 13, 19}, {3, 1, 3, 3}, {.stride = 3, .padding = 2, .dilation = 2, .groups = 3}, true},
+    {"depthwise_multiplier", {2, 3, 8, 17}, {6, 1, 5, 3}, {.stride = {1, 2}, .padding = {2, 1}, .groups = 3}, true},
+    {"depthwise_no_pad", {2, 4, 6, 20}, {4, 1, 3, 3}, {.groups = 4}, false},
+};
+
+class ConvAgainstNaive : public ::testing::TestWithParam<ConvCase> {};
+
+TEST_P(ConvAgainstNaive, ForwardAndGradients) {
+  const ConvCase& c = GetParam();
+  const ConvGeometry g = geometry_of(c);
+  Tensor x = randn(c.x, 1).set_requires_grad(), w = randn(c.weight, 2).set_requires_grad();
+  Tensor b = c.bias ? randn({c.weight[0]}, 3).set_requires_grad() : Tensor();
+  Tensor out = conv2d(x, w, b, c.options);
+  ASSERT_EQ(out.shape(), Shape({g.N, g.K, g.P, g.Q}));
+  std::vector<float> bias_values = c.bias ? b.to_vector<float>() : std::vector<float>();
+  EXPECT_TRUE(all_close(out.to_vector<float>(),
+                        testing::naive_conv_forward(x.to_vector<float>(), w.to_vector<float>(), bias_values, g), 1e-4f,
+                        1e-4f));
+  Tensor dout = randn(out.shape(), 4);
+  out.backward(dout);
+  testing::NaiveConvGrads expected =
+      testing::naive_conv_backward(x.to_vector<float>(), w.to_vector<float>(), dout.to_vector<float>(), g);
+  EXPECT_TRUE(all_close(x.grad().to_vector<float>(), expected.dx, 1e-4f, 1e-4f)) << "dx";
+  EXPECT_TRUE(all_close(w.grad().to_vector<float>(), expected.dweight, 1e-4f, 1e-3f)) << "dweight";
+  if (c.bias) EXPECT_TRUE(all_close(b.grad().to_vector<float>(), expected.dbias, 1e-4f, 1e-3f)) << "dbias";
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, ConvAgainstNaive, ::testing::ValuesIn(kCases),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+TEST(Conv2d, Gradcheck) {
+  const ConvCase small[] = {
+      {"strided", {2, 3, 6, 5}, {4, 3, 3, 2}, {.stride = {2, 1}, .padding = {1, 0}, .dilation = {1, 2}}, true},
+      {"grouped", {1, 4, 5, 5}, {6, 2, 3, 3}, {.padding = 1, .groups = 2}, true},
+      {"depthwise", {2, 3, 6, 6}, {3, 1, 3, 3}, {.stride = 2, .padding = 1, .groups = 3}, true},
+      {"pointwise", {2, 4, 3, 3}, {3, 4, 1, 1}, {}, false},
+  };
+  for (const ConvCase& c : small) {
+    std::vector<Tensor> inputs = {randn(c.x, 11).set_requires_grad(), randn(c.weight, 12).set_requires_grad()};
+    if (c.bias) inputs.push_back(randn({c.weight[0]}, 13).set_requires_grad());
+    Conv2dOptions options = c.options;
+    EXPECT_TRUE(gradcheck(
+        [options](const std::vector<Tensor>& in) { return conv2d(in[0], in[1], in.size() > 2 ? in[2] : Tensor(), options); },
+        inputs))
+        << c.name;
+  }
+}
+
+TEST(Conv2d, MatchesPyTorch) {
+  testing::ConvFixture golden("ops.safetensors");
+  for (const char* name : {"basic", "strided", "dilated", "grouped", "depthwise", "depthwise_multiplier", "pointwise",
+                           "pointwise_strided", "stem"}) {
+    std::string c = std::string("conv.") + name;
+    nlohmann::json o = golden.metadata(c);
+    Conv2dOptions options{.stride = {o["stride"][0], o["stride"][1]},
+                          .padding = {o["padding"][0], o["padding"][1]},
+                          .dilation = {o["dilation"][0], o["dilation"][1]},
+                          .groups = o["groups"]};
+    Tensor x = golden[c + ".x"].clone().set_requires_grad(), w = golden[c + ".weight"].clone().set_requires_grad();
+    Tensor b = golden.has(c + ".bias") ? golden[c + ".bias"].clone().set_requires_grad() : Tensor();
+    Tensor out = conv2d(x, w, b, options);
+    EXPECT_TRUE(all_close(out, golden[c + ".out"], 1e-5f, 1e-5f)) << c;
+    out.backward(golden[c + ".gout"]);
+    EXPECT_TRUE(all_close(x.grad(), golden[c + ".dx"], 1e-5f, 1e-5f)) << c << " dx";
+    EXPECT_TRUE(all_close(w.grad(), golden[c + ".dweight"], 1e-5f, 1e-4f)) << c << " dweight";
+    if (b.defined()) EXPECT_TRUE(all_close(b.grad(), golden[c + ".dbias"], 1e-5f, 1e-4f)) << c << " dbias";
+  }
+}
+
+TEST(Conv2d, InputGradientIsSkippedWhenNotWanted) {
+  // The first layer of a network: only the weight needs a gradient.
+  Tensor x = randn({2, 3, 6, 6}, 1), w = randn({4, 3, 3, 3}, 2).set_requires_grad();
+  sum(conv2d(x, w, Tensor(), {.padding = 1})).backward();
+  EXPECT_FALSE(x.grad().defined());
+  EXPECT_TRUE(w.grad().defined());
+}
+
+TEST(Conv2dFused, EqualsSeparateOps) {
+  for (const ConvCase& c : kCases) {
+    Tensor x = randn(c.x, 21), w = randn(c.weight, 22), b = randn({c.weight[0]}, 23);
+    Tensor plain = conv2d(x, w, b, c.options);
+    Tensor residual = randn(plain.shape(), 24);
+    EXPECT_TRUE(all_close(conv2d_fused(x, w, b, c.options, FusedActivation::None), plain, 1e-6f, 1e-6f)) << c.name;
+    EXPECT_TRUE(all_close(conv2d_fused(x, w, b, c.options, FusedActivation::Relu, residual), relu(plain + residual),
+                          1e-6f, 1e-6f))
+        << c.name;
+    EXPECT_TRUE(all_close(conv2d_fused(x, w, Tensor(), c.options, FusedActivation::Relu6),
+                          relu6(conv2d(x, w, Tensor(), c.options)), 1e-6f, 1e-6f))
+        << c.name;
+  }
+}
+
+TEST(Conv2dFused, RefusesInputsThatNeedGradients) {
+  Tensor x = randn({1, 2, 4, 4}, 1), w = randn({3, 2, 3, 3}, 2).set_requires_grad();
+  EXPECT_THROW(conv2d_fused(x, w, Tensor(), {}, FusedActivation::Relu), Error);
+  NoGradGuard no_grad;
+  EXPECT_NO_THROW(conv2d_fused(x, w, Tensor(), {}, FusedActivation::Relu));
+}
+
+TEST(FoldBatchNorm, EqualsConvolutionThenBatchNormInEvalMode) {
+  Tensor x = randn({2, 3, 7, 7}, 1), w = randn({5, 3, 3, 3}, 2), conv_bias = randn({5}, 3);
+  Tensor gamma = testing::rand_uniform({5}, 0.5f, 1.5f, 4), beta = randn({5}, 5);
+  Tensor mean = randn({5}, 6), var = testing::rand_uniform({5}, 0.5f, 2.0f, 7);
+  Conv2dOptions options{.stride = 2, .padding = 1};
+  for (bool with_bias : {false, true}) {
+    Tensor b = with_bias ? conv_bias : Tensor();
+    Tensor expected = batch_norm(conv2d(x, w, b, options), gamma, beta, mean, var, false, 0.1f, 1e-3f);
+    FoldedConv folded = fold_batch_norm(w, b, gamma, beta, mean, var, 1e-3f);
+    EXPECT_TRUE(all_close(conv2d(x, folded.weight, folded.bias, options), expected, 1e-5f, 1e-5f));
+  }
+  // Without an affine transform the scale is 1/sqrt(var + eps) and the bias -mean * scale.
+  Tensor expected = batch_norm(conv2d(x, w, Tensor(), options), Tensor(), Tensor(), mean, var, false, 0.1f, 1e-5f);
+  FoldedConv folded = fold_batch_norm(w, Tensor(), Tensor(), Tensor(), mean, var, 1e-5f);
+  EXPECT_TRUE(all_close(conv2d(x, folded.weight, folded.bias, options), expected, 1e-5f, 1e-5f));
+}
+
+TEST(Conv2d, RejectsBadArguments) {
+  Tensor x = randn({1, 4, 5, 5}, 1);
+  EXPECT_THROW(conv2d(x, randn({3, 3, 3, 3}, 2)), Error);                          // 4 channels, filters of 3
+  EXPECT_THROW(conv2d(x, randn({3, 2, 3, 3}, 2), Tensor(), {.groups = 2}), Error);  // 3 filters, 2 groups
+  EXPECT_THROW(conv2d(x, randn({2, 4, 7, 7}, 2)), Error);                          // kernel larger than the input
+  EXPECT_THROW(conv2d(x, randn({2, 4, 3, 3}, 2), randn({3}, 3)), Error);           // bias of the wrong size
+  EXPECT_THROW(conv2d(randn({4, 5, 5}, 1), randn({2, 4, 3, 3}, 2)), Error);        // not 4-d
+  EXPECT_THROW(conv2d(x, randn({2, 4, 3, 3}, 2), Tensor(), {.stride = 0}), Error);
+  try {
+    conv2d(x, randn({3, 3, 3, 3}, 2));
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("expected 4 channels per filter"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace hito
