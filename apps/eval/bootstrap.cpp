@@ -75,8 +75,7 @@ std::vector<int64_t> resample_rows(const std::vector<std::vector<int64_t>>& rows
 
 std::vector<double> bootstrap_replicates(const Predictions& p, const Statistic& statistic,
                                          const BootstrapOptions& options) {
-  return replicate_over_groups(p, options,
-                               [&](const std::vector<int64_t>& rows) { return statistic(p.subset(rows)); });
+  return replicate_over_groups(p, options, [&](const std::vector<int64_t>& rows) { return statistic(p.subset(rows)); });
 }
 
 Interval bootstrap_interval(const Predictions& p, const Statistic& statistic, const BootstrapOptions& options) {
@@ -85,7 +84,8 @@ Interval bootstrap_interval(const Predictions& p, const Statistic& statistic, co
 
 PairedDifference paired_bootstrap_difference(const Predictions& a, const Predictions& b, const Statistic& statistic,
                                              const BootstrapOptions& options) {
-  HITO_CHECK(a.labels == b.labels, "paired comparison: the two models were not scored on the same rows (labels differ)");
+  HITO_CHECK(a.labels == b.labels,
+             "paired comparison: the two models were not scored on the same rows (labels differ)");
   HITO_CHECK(a.groups == b.groups, "paired comparison: the two models' group ids differ");
   std::vector<double> differences = replicate_over_groups(a, options, [&](const std::vector<int64_t>& rows) {
     return statistic(a.subset(rows)) - statistic(b.subset(rows));
@@ -95,8 +95,7 @@ PairedDifference paired_bootstrap_difference(const Predictions& a, const Predict
   for (double d : differences)
     if (!std::isnan(d)) ++defined, a_better += d > 0;
   out.share_a_better = defined ? static_cast<double>(a_better) / defined : kNaN;
-  out.difference =
-      percentile_interval(statistic(a) - statistic(b), std::move(differences), options, count_groups(a));
+  out.difference = percentile_interval(statistic(a) - statistic(b), std::move(differences), options, count_groups(a));
   return out;
 }
 

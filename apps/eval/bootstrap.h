@@ -49,8 +49,8 @@ Interval bootstrap_interval(const Predictions& p, const Statistic& statistic, co
 // Paired comparison of models a and b scored on the same rows (same labels and groups, in the same
 // order): the interval of statistic(a) - statistic(b), both computed on the same group resamples.
 struct PairedDifference {
-  Interval difference;         // of a - b
-  double share_a_better = 0;   // share of the (defined) resamples where a - b > 0
+  Interval difference;        // of a - b
+  double share_a_better = 0;  // share of the (defined) resamples where a - b > 0
 };
 PairedDifference paired_bootstrap_difference(const Predictions& a, const Predictions& b, const Statistic& statistic,
                                              const BootstrapOptions& options = {});

@@ -18,9 +18,7 @@ double binomial_half_cdf(int64_t k, int64_t n) {
 }
 }  // namespace
 
-std::string McNemarResult::method() const {
-  return exact ? "exact binomial" : "chi-square with continuity correction";
-}
+std::string McNemarResult::method() const { return exact ? "exact binomial" : "chi-square with continuity correction"; }
 
 McNemarResult mcnemar_test(int64_t only_a_correct, int64_t only_b_correct) {
   HITO_CHECK(only_a_correct >= 0 && only_b_correct >= 0, "McNemar: negative counts ", only_a_correct, ", ",
@@ -47,10 +45,14 @@ McNemarResult mcnemar_test(const std::vector<bool>& a_correct, const std::vector
              b_correct.size(), " for model b");
   int64_t both = 0, only_a = 0, only_b = 0, neither = 0;
   for (size_t i = 0; i < a_correct.size(); ++i) {
-    if (a_correct[i] && b_correct[i]) ++both;
-    else if (a_correct[i]) ++only_a;
-    else if (b_correct[i]) ++only_b;
-    else ++neither;
+    if (a_correct[i] && b_correct[i])
+      ++both;
+    else if (a_correct[i])
+      ++only_a;
+    else if (b_correct[i])
+      ++only_b;
+    else
+      ++neither;
   }
   McNemarResult r = mcnemar_test(only_a, only_b);
   r.both_correct = both;

@@ -18,8 +18,8 @@ namespace hito::eval {
 
 struct McNemarResult {
   int64_t both_correct = 0, only_a_correct = 0, only_b_correct = 0, both_wrong = 0;
-  bool exact = true;    // exact binomial (true) or chi-square with continuity correction
-  double statistic = 0; // X^2 for the chi-square test; min(n_ab, n_ba) for the exact test
+  bool exact = true;     // exact binomial (true) or chi-square with continuity correction
+  double statistic = 0;  // X^2 for the chi-square test; min(n_ab, n_ba) for the exact test
   double p_value = 1;
   std::string method() const;  // "exact binomial" or "chi-square with continuity correction"
 };

@@ -50,11 +50,11 @@ void Predictions::validate(const std::string& what) const {
   HITO_CHECK(groups.empty() || groups.size() == labels.size(), what, ": ", groups.size(), " group ids for ", rows(),
              " rows");
   for (int64_t i = 0; i < rows(); ++i) {
-    HITO_CHECK(labels[i] >= 0 && labels[i] < num_classes, what, ": row ", i, " has label ", labels[i],
-               ", outside [0, ", num_classes, ")");
+    HITO_CHECK(labels[i] >= 0 && labels[i] < num_classes, what, ": row ", i, " has label ", labels[i], ", outside [0, ",
+               num_classes, ")");
     for (int64_t k = 0; k < num_classes; ++k)
-      HITO_CHECK(std::isfinite(prob(i, k)) && prob(i, k) >= 0, what, ": row ", i, " class ", k,
-                 " has probability ", prob(i, k));
+      HITO_CHECK(std::isfinite(prob(i, k)) && prob(i, k) >= 0, what, ": row ", i, " class ", k, " has probability ",
+                 prob(i, k));
   }
 }
 
@@ -83,6 +83,20 @@ std::vector<int64_t> group_ids(const std::vector<std::string>& names) {
 std::vector<std::vector<int64_t>> confusion_matrix(const Predictions& p) {
   std::vector<std::vector<int64_t>> m(p.num_classes, std::vector<int64_t>(p.num_classes, 0));
   for (int64_t i = 0; i < p.rows(); ++i) ++m[p.labels[i]][p.predicted(i)];
+  return m;
+}
+
+std::vector<std::vector<int64_t>> confusion_matrix(const std::vector<int64_t>& labels,
+                                                   const std::vector<int64_t>& predicted, int64_t num_classes) {
+  HITO_CHECK(labels.size() == predicted.size(), "confusion matrix: ", labels.size(), " labels but ", predicted.size(),
+             " predictions");
+  std::vector<std::vector<int64_t>> m(num_classes, std::vector<int64_t>(num_classes, 0));
+  for (size_t i = 0; i < labels.size(); ++i) {
+    HITO_CHECK(labels[i] >= 0 && labels[i] < num_classes && predicted[i] >= 0 && predicted[i] < num_classes,
+               "confusion matrix: row ", i, " has label ", labels[i], " and prediction ", predicted[i],
+               ", outside [0, ", num_classes, ")");
+    ++m[labels[i]][predicted[i]];
+  }
   return m;
 }
 
@@ -151,6 +165,11 @@ std::pair<double, int64_t> mean_of_defined(const std::vector<double>& aucs) {
 
 double balanced_accuracy(const Predictions& p) { return balanced_accuracy_of(class_scores(confusion_matrix(p))); }
 
+double balanced_accuracy(const std::vector<int64_t>& labels, const std::vector<int64_t>& predicted,
+                         int64_t num_classes) {
+  return balanced_accuracy_of(class_scores(confusion_matrix(labels, predicted, num_classes)));
+}
+
 double macro_f1(const Predictions& p) { return macro_scores(class_scores(confusion_matrix(p))).f1; }
 
 double macro_auc(const Predictions& p) { return mean_of_defined(class_aucs(p)).first; }
@@ -208,7 +227,9 @@ double ece_of(const std::vector<ReliabilityBin>& bins, int64_t rows) {
 }
 }  // namespace
 
-double expected_calibration_error(const Predictions& p, int bins) { return ece_of(reliability_bins(p, bins), p.rows()); }
+double expected_calibration_error(const Predictions& p, int bins) {
+  return ece_of(reliability_bins(p, bins), p.rows());
+}
 
 double log_loss(const Predictions& p) {
   if (p.rows() == 0) return kNaN;

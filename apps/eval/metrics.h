@@ -71,9 +71,9 @@ struct ClassificationMetrics {
   double macro_auc = 0;
   int64_t auc_classes = 0;  // classes the macro AUC averages over
   double ece = 0, log_loss = 0;
-  std::vector<ClassScores> per_class;               // (K)
-  std::vector<std::vector<int64_t>> confusion;      // (K, K): [true][predicted]
-  std::vector<ReliabilityBin> reliability;          // (bins)
+  std::vector<ClassScores> per_class;           // (K)
+  std::vector<std::vector<int64_t>> confusion;  // (K, K): [true][predicted]
+  std::vector<ReliabilityBin> reliability;      // (bins)
 };
 
 constexpr int kDefaultCalibrationBins = 15;
@@ -82,6 +82,8 @@ constexpr int kDefaultCalibrationBins = 15;
 ClassificationMetrics compute_metrics(const Predictions& p, int calibration_bins = kDefaultCalibrationBins);
 
 // The single metrics, for use as bootstrap statistics (each validates nothing; call p.validate()).
+// balanced_accuracy is overloaded (see below): pass it as
+// [](const Predictions& p) { return balanced_accuracy(p); }.
 double accuracy(const Predictions& p);
 double balanced_accuracy(const Predictions& p);
 double macro_f1(const Predictions& p);
@@ -89,6 +91,12 @@ double macro_auc(const Predictions& p);
 double log_loss(const Predictions& p);
 double expected_calibration_error(const Predictions& p, int bins = kDefaultCalibrationBins);
 std::vector<std::vector<int64_t>> confusion_matrix(const Predictions& p);
+// From hard predictions (class indices) instead of probabilities, e.g. a training epoch's argmax
+// outputs; same conventions. Requires equal lengths and classes in [0, num_classes).
+std::vector<std::vector<int64_t>> confusion_matrix(const std::vector<int64_t>& labels,
+                                                   const std::vector<int64_t>& predicted, int64_t num_classes);
+double balanced_accuracy(const std::vector<int64_t>& labels, const std::vector<int64_t>& predicted,
+                         int64_t num_classes);
 // One-vs-rest AUC of class k: P(score of a positive > score of a negative) + 1/2 P(tie).
 double roc_auc_one_vs_rest(const Predictions& p, int64_t k);
 std::vector<ReliabilityBin> reliability_bins(const Predictions& p, int bins = kDefaultCalibrationBins);

@@ -89,8 +89,8 @@ ClassificationMetrics metrics_from(const Reader& r) {
   const json& bins = r.array("reliability");
   for (size_t b = 0; b < bins.size(); ++b) {
     Reader bin(bins[b], r.where() + ".reliability[" + std::to_string(b) + "]");
-    m.reliability.push_back(
-        {bin.number("lower"), bin.number("upper"), bin.integer("count"), bin.number("confidence"), bin.number("accuracy")});
+    m.reliability.push_back({bin.number("lower"), bin.number("upper"), bin.integer("count"), bin.number("confidence"),
+                             bin.number("accuracy")});
   }
   return m;
 }
@@ -105,7 +105,7 @@ const SplitMetrics* MetricsFile::find(const std::string& split) const {
 const std::map<std::string, Statistic>& headline_statistics() {
   static const std::map<std::string, Statistic> statistics = {
       {"accuracy", accuracy},
-      {"balanced_accuracy", balanced_accuracy},
+      {"balanced_accuracy", [](const Predictions& p) { return balanced_accuracy(p); }},  // (overloaded)
       {"macro_f1", macro_f1},
       {"macro_auc", macro_auc},
   };
@@ -131,8 +131,8 @@ json interval_to_json(const Interval& interval) {
 }
 
 json metrics_to_json(const ClassificationMetrics& m, const std::vector<std::string>& class_names) {
-  HITO_CHECK(static_cast<int64_t>(class_names.size()) == m.num_classes, "metrics for ", m.num_classes,
-             " classes but ", class_names.size(), " class names");
+  HITO_CHECK(static_cast<int64_t>(class_names.size()) == m.num_classes, "metrics for ", m.num_classes, " classes but ",
+             class_names.size(), " class names");
   json per_class = json::array();
   for (int64_t k = 0; k < m.num_classes; ++k) {
     const ClassScores& s = m.per_class[k];

@@ -43,7 +43,7 @@ struct SplitMetrics {
 
 struct MetricsFile {
   std::vector<std::string> class_names;
-  std::vector<SplitMetrics> splits;  // in file order
+  std::vector<SplitMetrics> splits;                                 // in file order
   nlohmann::ordered_json extra = nlohmann::ordered_json::object();  // other top-level keys
 
   const SplitMetrics* find(const std::string& split) const;  // null when absent

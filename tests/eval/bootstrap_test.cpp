@@ -12,6 +12,9 @@
 namespace hito::eval {
 namespace {
 
+// balanced_accuracy is overloaded (probabilities or hard predictions): this is the statistic.
+const Statistic bacc = [](const Predictions& p) { return balanced_accuracy(p); };
+
 // Two classes; `correct` rows predict their label with probability 0.8, the others the wrong class.
 Predictions clustered(const std::vector<int64_t>& groups, const std::vector<bool>& correct) {
   Predictions p;
@@ -88,12 +91,12 @@ TEST(Bootstrap, SeededAndPercentile) {
   for (int i = 0; i < 60; ++i) groups.push_back(i / 3), correct.push_back(i % 5 != 0);
   Predictions p = clustered(groups, correct);
   BootstrapOptions options{.resamples = 200, .confidence = 0.9, .seed = 42};
-  auto first = bootstrap_replicates(p, balanced_accuracy, options);
-  EXPECT_EQ(first, bootstrap_replicates(p, balanced_accuracy, options));
+  auto first = bootstrap_replicates(p, bacc, options);
+  EXPECT_EQ(first, bootstrap_replicates(p, bacc, options));
   options.seed = 43;
-  EXPECT_NE(first, bootstrap_replicates(p, balanced_accuracy, options));
+  EXPECT_NE(first, bootstrap_replicates(p, bacc, options));
   options.seed = 42;
-  Interval interval = bootstrap_interval(p, balanced_accuracy, options);
+  Interval interval = bootstrap_interval(p, bacc, options);
   EXPECT_DOUBLE_EQ(interval.lower, quantile(first, 0.05));
   EXPECT_DOUBLE_EQ(interval.upper, quantile(first, 0.95));
   EXPECT_EQ(interval.resamples, 200);
@@ -125,17 +128,17 @@ TEST(Bootstrap, PairedDifferenceOfTwoModels) {
   for (int i = 0; i < 80; ++i) groups.push_back(i / 2), all_right.push_back(true), some_right.push_back(i % 4 != 0);
   Predictions good = clustered(groups, all_right);
   Predictions worse = clustered(groups, some_right);
-  PairedDifference same = paired_bootstrap_difference(good, good, balanced_accuracy, {.resamples = 100});
+  PairedDifference same = paired_bootstrap_difference(good, good, bacc, {.resamples = 100});
   EXPECT_DOUBLE_EQ(same.difference.lower, 0.0);
   EXPECT_DOUBLE_EQ(same.difference.upper, 0.0);
   EXPECT_DOUBLE_EQ(same.share_a_better, 0.0);
-  PairedDifference diff = paired_bootstrap_difference(good, worse, balanced_accuracy, {.resamples = 200});
+  PairedDifference diff = paired_bootstrap_difference(good, worse, bacc, {.resamples = 200});
   EXPECT_NEAR(diff.difference.estimate, 0.25, 1e-12);
   EXPECT_GT(diff.difference.lower, 0.0);
   EXPECT_DOUBLE_EQ(diff.share_a_better, 1.0);
   Predictions other_rows = worse;
   other_rows.labels[0] = 1 - other_rows.labels[0];
-  EXPECT_THROW(paired_bootstrap_difference(good, other_rows, balanced_accuracy), Error);
+  EXPECT_THROW(paired_bootstrap_difference(good, other_rows, bacc), Error);
 }
 
 }  // namespace

@@ -43,7 +43,8 @@ TEST(MetricsFile, RoundTrip) {
   EXPECT_EQ(val->metrics.reliability.size(), 15u);
   EXPECT_EQ(val->metrics.reliability[10].count, m.reliability[10].count);
   ASSERT_TRUE(val->intervals.count("balanced_accuracy"));
-  EXPECT_DOUBLE_EQ(val->intervals.at("balanced_accuracy").upper, file.splits[0].intervals.at("balanced_accuracy").upper);
+  EXPECT_DOUBLE_EQ(val->intervals.at("balanced_accuracy").upper,
+                   file.splits[0].intervals.at("balanced_accuracy").upper);
   EXPECT_EQ(val->intervals.at("macro_auc").groups, 4);
   EXPECT_EQ(back.extra["best_epoch"], 7);
   fs::remove_all(dir);

@@ -21,10 +21,11 @@ Predictions make(int64_t k, std::vector<int64_t> labels, std::vector<double> pro
 
 // Labels 0 0 1 2, predictions 0 1 1 0.
 Predictions small_three_class() {
-  return make(3, {0, 0, 1, 2}, {0.7, 0.2, 0.1,  //
-                                0.3, 0.6, 0.1,  //
-                                0.2, 0.5, 0.3,  //
-                                0.5, 0.1, 0.4});
+  return make(3, {0, 0, 1, 2},
+              {0.7, 0.2, 0.1,  //
+               0.3, 0.6, 0.1,  //
+               0.2, 0.5, 0.3,  //
+               0.5, 0.1, 0.4});
 }
 
 TEST(Metrics, HandComputedThreeClass) {
@@ -42,6 +43,16 @@ TEST(Metrics, HandComputedThreeClass) {
   EXPECT_EQ(m.per_class[0].predicted, 2);
 }
 
+TEST(Metrics, FromHardPredictions) {
+  // The same rows as small_three_class(): labels 0 0 1 2, predictions 0 1 1 0.
+  std::vector<int64_t> labels = {0, 0, 1, 2}, predicted = {0, 1, 1, 0};
+  EXPECT_EQ(confusion_matrix(labels, predicted, 3), confusion_matrix(small_three_class()));
+  EXPECT_DOUBLE_EQ(balanced_accuracy(labels, predicted, 3), balanced_accuracy(small_three_class()));
+  EXPECT_DOUBLE_EQ(balanced_accuracy(labels, predicted, 3), 0.5);
+  EXPECT_THROW(balanced_accuracy(labels, {0, 1, 1}, 3), Error);
+  EXPECT_THROW(balanced_accuracy(labels, {0, 1, 1, 3}, 3), Error);
+}
+
 TEST(Metrics, ArgmaxTakesTheFirstOfTiedClasses) {
   Predictions p = make(3, {1}, {0.4, 0.4, 0.2});
   EXPECT_EQ(p.predicted(0), 0);
@@ -56,10 +67,11 @@ TEST(Metrics, AucCountsTiesAsOneHalf) {
 
 TEST(Metrics, AucOfAClassAbsentFromTheLabelsIsUndefinedAndLeftOutOfTheMacro) {
   // Class 2 never occurs in y_true: its AUC is NaN and the macro averages classes 0 and 1.
-  Predictions p = make(3, {0, 0, 1, 1}, {0.8, 0.1, 0.1,  //
-                                         0.3, 0.3, 0.4,  //
-                                         0.2, 0.7, 0.1,  //
-                                         0.6, 0.3, 0.1});
+  Predictions p = make(3, {0, 0, 1, 1},
+                       {0.8, 0.1, 0.1,  //
+                        0.3, 0.3, 0.4,  //
+                        0.2, 0.7, 0.1,  //
+                        0.6, 0.3, 0.1});
   ClassificationMetrics m = compute_metrics(p);
   EXPECT_TRUE(std::isnan(m.per_class[2].auc));
   EXPECT_EQ(m.auc_classes, 2);
