@@ -1,0 +1,116 @@
+// Image decoding (gray, RGB, RGBA -> RGB, as Pillow decodes them), encoding round trips, the errors
+// on unreadable and truncated files, and the 600x450 originals beside the project.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "engine/data/image.h"
+#include "engine/data/npy.h"
+#include "engine/data/resize.h"
+#include "engine/error.h"
+#include "engine/fs.h"
+#include "tests/support/testing.h"
+
+namespace hito::data {
+namespace {
+
+using testing::fixture_path;
+
+// Largest per-byte difference between a decoded image and a u8 (H, W, 3) .npy.
+int max_difference(const Image& image, const fs::path& expected_npy) {
+  Tensor expected = load_npy(expected_npy);
+  EXPECT_EQ(expected.shape(), (Shape{image.height, image.width, 3}));
+  const uint8_t* e = expected.data<uint8_t>();
+  int worst = 0;
+  for (size_t i = 0; i < image.pixels.size(); ++i) worst = std::max(worst, std::abs(int(image.pixels[i]) - int(e[i])));
+  return worst;
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Image, DecodesLikePillow) {
+  EXPECT_EQ(max_difference(decode_image(fixture_path("data/rgb.png")), fixture_path("data/rgb_png_rgb.npy")), 0);
+  EXPECT_EQ(max_difference(decode_image(fixture_path("data/gray.png")), fixture_path("data/gray_png_rgb.npy")), 0);
+  EXPECT_EQ(max_difference(decode_image(fixture_path("data/rgba.png")), fixture_path("data/rgba_png_rgb.npy")), 0);
+  // JPEG decoders differ in their inverse DCT and chroma upsampling by a few levels.
+  EXPECT_LE(max_difference(decode_image(fixture_path("data/rgb.jpg")), fixture_path("data/rgb_jpg_rgb.npy")), 12);
+  Image gray = decode_image(fixture_path("data/rgb.png"), 1);
+  EXPECT_EQ(gray.channels, 1);
+  EXPECT_EQ(gray.pixels.size(), size_t(12 * 16));
+}
+
+TEST(Image, EncodesAndDecodesBack) {
+  Image image(15, 20, 3);
+  for (int64_t y = 0; y < 15; ++y)
+    for (int64_t x = 0; x < 20; ++x) image.at(y, x)[0] = uint8_t(x * 12), image.at(y, x)[1] = uint8_t(y * 16), image.at(y, x)[2] = 90;
+  fs::path dir = testing::temp_dir("image");
+  write_png(dir / "a.png", image);
+  EXPECT_EQ(decode_image(dir / "a.png").pixels, image.pixels);
+  write_jpeg(dir / "a.jpg", image, 95);
+  Image back = decode_image(dir / "a.jpg");
+  double total = 0;
+  for (size_t i = 0; i < back.pixels.size(); ++i) total += std::abs(int(back.pixels[i]) - int(image.pixels[i]));
+  EXPECT_LT(total / back.pixels.size(), 3.0);
+  Image mask(4, 5, 1, 255);
+  write_png(dir / "m.png", mask);
+  EXPECT_EQ(decode_image(dir / "m.png", 1).pixels, mask.pixels);
+  Tensor t = image_to_tensor(image);
+  EXPECT_EQ(t.shape(), (Shape{15, 20, 3}));
+  EXPECT_EQ(tensor_to_image(t).pixels, image.pixels);
+  fs::remove_all(dir);
+}
+
+TEST(Image, BadFilesGiveErrorsNamingTheFile) {
+  fs::path dir = testing::temp_dir("image-bad");
+  std::string jpeg = read_file(fixture_path("data/rgb.jpg"));
+  write_file_atomic(dir / "truncated.jpg", jpeg.substr(0, jpeg.size() / 2));
+  write_file_atomic(dir / "garbage.jpg", "\xFF\xD8 this is not really a jpeg \xFF\xD9");
+  write_file_atomic(dir / "text.png", "plain text");
+  write_file_atomic(dir / "empty.jpg", "");
+  std::string png = read_file(fixture_path("data/rgb.png"));
+  write_file_atomic(dir / "truncated.png", png.substr(0, png.size() / 2));
+  for (const char* name : {"truncated.jpg", "garbage.jpg", "text.png", "empty.jpg", "truncated.png", "missing.jpg"}) {
+    std::string message = error_of([&] { decode_image(dir / name); });
+    EXPECT_NE(message.find((dir / name).string()), std::string::npos) << name << ": " << message;
+  }
+  EXPECT_NE(error_of([&] { decode_image(dir / "truncated.jpg"); }).find("truncated JPEG"), std::string::npos);
+  EXPECT_NE(error_of([&] { decode_image(dir / "missing.jpg"); }).find("not found"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+// The 600x450 originals: they decode, and area averaging by 3 gives (nearly) the 200x150 copies of
+// the same images in the shared data set, which were made from them.
+TEST(Image, LoadsThe600x450OriginalsAndMatchesTheDownsampledCopies) {
+  fs::path samples = testing::shared_path("data/ham10000-600x450-samples/images");
+  fs::path small = testing::shared_path("data/ham10000/images");
+  HITO_REQUIRE_PATH(samples);
+  int checked = 0;
+  for (const auto& entry : fs::directory_iterator(samples)) {
+    Image original = decode_image(entry.path());
+    ASSERT_EQ(original.height, 450) << entry.path();
+    ASSERT_EQ(original.width, 600) << entry.path();
+    ASSERT_EQ(original.channels, 3);
+    Image reduced = resize_image(original, 150, 200, ResizeMode::Stretch);
+    Image model = resize_image(original, 224, 224, ResizeMode::Crop);
+    EXPECT_EQ(model.pixels.size(), size_t(224 * 224 * 3));
+    fs::path copy = small / entry.path().filename();
+    if (!fs::exists(copy)) continue;
+    Image downsampled = decode_image(copy);
+    ASSERT_EQ(downsampled.pixels.size(), reduced.pixels.size());
+    double total = 0;
+    for (size_t i = 0; i < reduced.pixels.size(); ++i) total += std::abs(int(reduced.pixels[i]) - int(downsampled.pixels[i]));
+    EXPECT_LT(total / reduced.pixels.size(), 6.0) << entry.path();
+    ++checked;
+  }
+  EXPECT_GT(checked, 40);
+}
+
+}  // namespace
+}  // namespace hito::data
