@@ -1,0 +1,22 @@
+// Shared by the tests of tests/data: one small synthetic data set per test process (made by
+// study::synthetic_for_tests), copies of it to corrupt, and a quiet prepare_dataset call.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "apps/study/prepare.h"
+
+namespace hito::testing {
+
+// The synthetic set (600 images, seed 1), made on first use in the temp folder and then reused.
+const std::filesystem::path& synthetic_data();
+// A fresh copy of the synthetic set to change, at temp_dir(name).
+std::filesystem::path copy_of_synthetic_data(const std::string& name);
+// Prepares `data` into `run` with the ham10000 preset and the given changes to the options.
+study::PrepareResult prepare_quietly(const std::filesystem::path& data, const std::filesystem::path& run,
+                                     study::PrepareOptions options = {});
+// The message of the hito::Error `f` throws ("" when it throws none).
+std::string error_message(const std::function<void()>& f);
+
+}  // namespace hito::testing

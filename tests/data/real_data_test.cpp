@@ -1,0 +1,55 @@
+// `hito prepare` on the real HAM10000 data beside the project (skipped when absent): no lesion on two
+// sides, class shares per split within 2 points of the whole, dx_type dropped, the fingerprint
+// reproduced from the data folder, and image statistics in a plausible range for dermoscopy.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "apps/study/prepared_data.h"
+#include "engine/data/csv.h"
+#include "engine/fs.h"
+#include "tests/data/data_fixture.h"
+#include "tests/support/testing.h"
+
+namespace hito::study {
+namespace {
+
+TEST(RealData, PreparesHam10000WithoutLeaks) {
+  fs::path data = testing::shared_path("data/ham10000");
+  HITO_REQUIRE_PATH(data / "HAM10000_metadata.csv");
+  fs::path run = testing::temp_dir("real") / "run";
+  PrepareResult result = testing::prepare_quietly(data, run);
+  EXPECT_EQ(result.rows, 7977);
+  EXPECT_EQ(result.skipped, 0);
+
+  data::CsvTable rows = data::read_csv(run / "prepared" / "rows.csv");
+  std::map<std::string, std::set<std::string>> sides;
+  std::map<std::string, std::map<std::string, double>> counts;
+  std::map<std::string, double> totals;
+  for (const auto& r : rows.rows) {
+    sides[r[1]].insert(r[2]);
+    counts[r[2]][r[3]] += 1, counts["all"][r[3]] += 1;
+    totals[r[2]] += 1, totals["all"] += 1;
+  }
+  for (const auto& [lesion, s] : sides) ASSERT_EQ(s.size(), 1u) << "lesion " << lesion << " is on two sides";
+  EXPECT_NEAR(totals["train"] / totals["all"], 0.70, 0.01);
+  for (const char* split : {"train", "val", "test"})
+    for (const auto& [label, count] : counts["all"])
+      EXPECT_NEAR(counts[split][label] / totals[split], count / totals["all"], 0.02) << split << " " << label;
+
+  PreparedData p = load_prepared(run);  // recomputes the fingerprint from the folder
+  EXPECT_EQ(p.fingerprint, result.fingerprint);
+  EXPECT_EQ(snapshot_data(p.config, p.data_dir, p.ids).fingerprint, result.fingerprint);
+  for (const std::string& f : p.tabular_features) EXPECT_EQ(f.find("dx_type"), std::string::npos) << f;
+  EXPECT_EQ(p.code_columns, (std::vector<std::string>{"sex", "localization"}));
+  for (size_t c = 0; c < 3; ++c) {
+    EXPECT_GT(p.image_mean[c], 0.3f);
+    EXPECT_LT(p.image_mean[c], 0.9f);
+    EXPECT_GT(p.image_std[c], 0.05f);
+  }
+  EXPECT_GT(p.image_mean[0], p.image_mean[2]);  // skin: more red than blue
+}
+
+}  // namespace
+}  // namespace hito::study
