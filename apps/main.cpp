@@ -7,12 +7,16 @@
 
 namespace hito::app {
 void register_bench(CLI::App& app);
+void register_prepare(CLI::App& app);
+void register_synth(CLI::App& app);
 }  // namespace hito::app
 
 int main(int argc, char** argv) {
   CLI::App app{"hito: a from-scratch deep-learning engine and a multimodal (tabular + image) study"};
   app.require_subcommand(1);
   hito::app::register_bench(app);
+  hito::app::register_synth(app);
+  hito::app::register_prepare(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
