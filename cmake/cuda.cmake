@@ -25,7 +25,10 @@ if(HITO_WITH_CUDA)
   find_path(CUDNN_INCLUDE_DIR cudnn.h HINTS ${CUDAToolkit_INCLUDE_DIRS} REQUIRED)
   add_library(hito_cuda_deps INTERFACE)
   target_include_directories(hito_cuda_deps SYSTEM INTERFACE ${CUDNN_INCLUDE_DIR})
-  target_link_libraries(hito_cuda_deps INTERFACE CUDA::cudart CUDA::cublas ${CUDNN_LIBRARY})
+  # The CUDA runtime is linked statically, so a hito binary runs beside any libcudart (see
+  # scripts/device_bundle.sh). cuBLAS is not linked but opened on first use (kernels/cuda/cublas.h):
+  # loading it costs about 200 MB of resident memory, even in runs that never use the GPU.
+  target_link_libraries(hito_cuda_deps INTERFACE CUDA::cudart_static ${CMAKE_DL_LIBS} ${CUDNN_LIBRARY})
   message(STATUS "hito: CUDA back end ON (architectures ${HITO_CUDA_ARCHITECTURES})")
 else()
   message(STATUS "hito: CUDA back end OFF")

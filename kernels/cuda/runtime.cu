@@ -28,6 +28,15 @@ std::string device_name() {
   return prop.name;
 }
 
+int multiprocessor_count() {
+  static const int count = [] {
+    int value = 0;
+    HITO_CUDA_CHECK(cudaDeviceGetAttribute(&value, cudaDevAttrMultiProcessorCount, 0));
+    return value;
+  }();
+  return count;
+}
+
 void* malloc_or_null(size_t bytes) {
   void* ptr = nullptr;
   if (cudaMalloc(&ptr, bytes) != cudaSuccess) {
@@ -37,7 +46,16 @@ void* malloc_or_null(size_t bytes) {
   return ptr;
 }
 
-void free(void* ptr) { HITO_CUDA_CHECK(cudaFree(ptr)); }
+void free(void* ptr) {
+  cudaError_t status = cudaFree(ptr);
+  // At process exit the caching allocator may hand its blocks back after the CUDA runtime has begun
+  // to unload; the driver reclaims that memory with the context, so this is not an error.
+  if (status == cudaErrorCudartUnloading) {
+    cudaGetLastError();
+    return;
+  }
+  HITO_CUDA_CHECK(status);
+}
 
 void copy(void* dst, bool dst_on_device, const void* src, bool src_on_device, size_t bytes) {
   cudaMemcpyKind kind = dst_on_device ? (src_on_device ? cudaMemcpyDeviceToDevice : cudaMemcpyHostToDevice)
