@@ -72,13 +72,16 @@ fi
 # ---- 3. the CUDA libraries ----------------------------------------------------------------------
 # Each CUDA soname the bundle needs, found by the loader's cache or under the usual roots: the CUDA
 # toolkit, the driver's folder, and the nvidia-* wheels of every python around.
-python_candidates=("${HITO_TORCH_PYTHON:-}" /opt/torch/.venv/bin/python3 "$(command -v python3 || true)" /usr/bin/python3)
+python_candidates=()
+for py in "${HITO_TORCH_PYTHON:-}" /opt/torch/.venv/bin/python3 "$(command -v python3 || true)" /usr/bin/python3; do
+  [[ -n "$py" ]] && python_candidates+=("$py")
+done
 extra_roots=${HITO_CUDA_LIBRARY_PATH:-}
 roots=(${extra_roots//:/ } /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib
        /usr/local/nvidia/lib64 /usr/local/nvidia/lib /usr/lib/x86_64-linux-gnu /usr/lib64)
 roots+=(/usr/local/cuda-*/lib64)
 for py in "${python_candidates[@]}"; do
-  [[ -n "$py" && -x "$py" ]] || continue
+  [[ -x "$py" ]] || continue
   while read -r site; do roots+=("$site/nvidia"); done < <("$py" -c 'import site; print("\n".join(site.getsitepackages()))' 2>/dev/null)
 done
 library_path=$work/lib
@@ -147,7 +150,7 @@ fi
 workloads=(sgemm-1024 mlp-train)
 torch_python=""
 for py in "${python_candidates[@]}"; do
-  [[ -n "$py" && -x "$py" ]] || continue
+  [[ -x "$py" ]] || continue
   if env LD_LIBRARY_PATH="$original_library_path" "$py" -c 'import sys, torch; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
     torch_python=$py
     break
