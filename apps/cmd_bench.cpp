@@ -41,6 +41,7 @@ void run_bench(const BenchOptions& options) {
              }());
   for (const auto& [name, workload] : all) {
     if (options.workload != "all" && options.workload != name) continue;
+    if (options.workload == "all" && !bench::runs_by_default_on(name, config.device)) continue;
     bench::BenchResult r = workload(config);
     double steps_per_s = r.steps / r.seconds;
     nlohmann::ordered_json line = {{"workload", name},

@@ -7,6 +7,7 @@
 
 namespace hito::app {
 void register_bench(CLI::App& app);
+void register_infer(CLI::App& app);
 void register_prepare(CLI::App& app);
 void register_synth(CLI::App& app);
 }  // namespace hito::app
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
   CLI::App app{"hito: a from-scratch deep-learning engine and a multimodal (tabular + image) study"};
   app.require_subcommand(1);
   hito::app::register_bench(app);
+  hito::app::register_infer(app);
   hito::app::register_synth(app);
   hito::app::register_prepare(app);
   try {

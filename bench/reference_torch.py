@@ -57,10 +57,96 @@ def bench_mlp_train(device, seconds):
     return time_steps(step, device, batch, flops, seconds)
 
 
+# ---- convolutional workloads (the image milestones) ----------------------------------------------
+def conv_bn_relu(cin, cout):
+    return [nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU()]
+
+
+def bench_cnn_train(device, seconds):
+    # Three conv3x3-BN-ReLU blocks (32, 64, 128 channels), 2x2 max pool after the first two, global
+    # average pool, Linear 128 -> 7; SGD lr 0.01 momentum 0.9; batch 32x3x64x64.
+    batch, classes = 32, 7
+    torch.manual_seed(1)
+    model = nn.Sequential(*conv_bn_relu(3, 32), nn.MaxPool2d(2), *conv_bn_relu(32, 64), nn.MaxPool2d(2),
+                          *conv_bn_relu(64, 128), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+                          nn.Linear(128, classes)).to(device)
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    x = torch.randn(batch, 3, 64, 64, device=device)
+    y = torch.randint(0, classes, (batch,), device=device)
+
+    def step():
+        opt.zero_grad()
+        F.cross_entropy(model(x), y).backward()
+        opt.step()
+
+    return time_steps(step, device, batch, 0.0, seconds)
+
+
+def embed_workload(make_model, batch, size):
+    def run(device, seconds):
+        import torchvision
+        torch.manual_seed(1)
+        model = make_model(torchvision.models).to(device).eval()
+        x = torch.randn(batch, 3, size, size, device=device)
+
+        def step():
+            with torch.no_grad():
+                model(x)
+
+        return time_steps(step, device, batch, 0.0, seconds)
+    return run
+
+
+def resnet18_headless(models):
+    model = models.resnet18()
+    model.fc = nn.Identity()
+    return model
+
+
+def resnet50_headless(models):
+    model = models.resnet50()
+    model.fc = nn.Identity()
+    return model
+
+
+def mobilenet_v2_headless(models):
+    model = models.mobilenet_v2()
+    model.classifier = nn.Identity()
+    return model
+
+
+def train_workload(batch, size):
+    # ResNet-18 with a 7-class fc, training mode, all layers trained with SGD momentum 0.9.
+    def run(device, seconds):
+        import torchvision
+        torch.manual_seed(1)
+        model = torchvision.models.resnet18(num_classes=7).to(device).train()
+        opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+        x = torch.randn(batch, 3, size, size, device=device)
+        y = torch.randint(0, 7, (batch,), device=device)
+
+        def step():
+            opt.zero_grad()
+            F.cross_entropy(model(x), y).backward()
+            opt.step()
+
+        return time_steps(step, device, batch, 0.0, seconds)
+    return run
+
+
 # Workloads by the exact names of `hito bench`. Others add theirs here.
 WORKLOADS = {
     "sgemm-1024": bench_sgemm_1024,
     "mlp-train": bench_mlp_train,
+    "cnn-train": bench_cnn_train,
+    "resnet18-embed-224": embed_workload(resnet18_headless, 16, 224),
+    "resnet18-finetune-112": train_workload(16, 112),
+    "mobilenetv2-embed-224": embed_workload(mobilenet_v2_headless, 16, 224),
+}
+# The large GPU workloads, listed only on CUDA (too slow to be useful on two cores).
+CUDA_WORKLOADS = {
+    "resnet50-embed-224": embed_workload(resnet50_headless, 256, 224),
+    "resnet18-train-224": train_workload(256, 224),
 }
 
 
@@ -73,11 +159,12 @@ def main():
     args = parser.parse_args()
     if args.threads > 0:
         torch.set_num_threads(args.threads)
-    names = sorted(WORKLOADS) if args.workload == "all" else [args.workload]
+    known = dict(WORKLOADS, **CUDA_WORKLOADS)
+    names = sorted(WORKLOADS if args.device == "cpu" else known) if args.workload == "all" else [args.workload]
     for name in names:
-        if name not in WORKLOADS:
-            raise SystemExit(f"unknown workload {name!r}; known: {', '.join(sorted(WORKLOADS))}")
-        r = WORKLOADS[name](args.device, args.seconds)
+        if name not in known:
+            raise SystemExit(f"unknown workload {name!r}; known: {', '.join(sorted(known))}")
+        r = known[name](args.device, args.seconds)
         steps_per_s = r["steps"] / r["seconds"]
         line = {"workload": name, "engine": "torch-" + torch.__version__, "device": args.device,
                 "threads": torch.get_num_threads(), "batch": r["batch"], "steps_per_s": steps_per_s,

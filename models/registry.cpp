@@ -35,14 +35,23 @@ std::vector<std::string> image_model_names() {
   return names;
 }
 
+namespace {
+void check_known(const std::string& arch) {
+  if (factories().count(arch)) return;
+  std::string known;
+  for (const auto& name : image_model_names()) known += (known.empty() ? "" : ", ") + name;
+  HITO_FAIL("unknown architecture '", arch, "'; known: ", known);
+}
+}  // namespace
+
 std::shared_ptr<ImageClassifier> make_image_model(const std::string& arch, int64_t num_classes, Generator& gen) {
-  auto it = factories().find(arch);
-  if (it == factories().end()) {
-    std::string known;
-    for (const auto& name : image_model_names()) known += (known.empty() ? "" : ", ") + name;
-    HITO_FAIL("unknown architecture '", arch, "'; known: ", known);
-  }
-  return it->second(num_classes, gen);
+  check_known(arch);
+  return factories().at(arch)(num_classes, gen);
+}
+
+std::string classifier_weight_name(const std::string& arch) {
+  check_known(arch);
+  return arch == "mobilenet_v2" ? "classifier.1.weight" : "fc.weight";
 }
 
 }  // namespace hito

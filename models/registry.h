@@ -15,5 +15,8 @@ std::vector<std::string> image_model_names();
 // error that lists the known ones.
 std::shared_ptr<ImageClassifier> make_image_model(const std::string& arch, int64_t num_classes,
                                                   Generator& gen = default_generator());
+// The name of the classifier's weight (num_classes, num_features) in a state dict of `arch`
+// ("fc.weight", "classifier.1.weight"): how many classes a checkpoint has.
+std::string classifier_weight_name(const std::string& arch);
 
 }  // namespace hito

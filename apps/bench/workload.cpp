@@ -32,8 +32,18 @@ const std::map<std::string, Workload>& workloads() {
   static const std::map<std::string, Workload> all = {
       {"sgemm-1024", bench_sgemm_1024},
       {"mlp-train", bench_mlp_train},
+      {"cnn-train", bench_cnn_train},
+      {"resnet18-embed-224", bench_resnet18_embed_224},
+      {"resnet18-finetune-112", bench_resnet18_finetune_112},
+      {"mobilenetv2-embed-224", bench_mobilenetv2_embed_224},
+      {"resnet50-embed-224", bench_resnet50_embed_224},
+      {"resnet18-train-224", bench_resnet18_train_224},
   };
   return all;
+}
+
+bool runs_by_default_on(const std::string& name, Device device) {
+  return device == Device::CUDA || (name != "resnet50-embed-224" && name != "resnet18-train-224");
 }
 
 }  // namespace hito::bench

@@ -31,9 +31,18 @@ BenchResult time_steps(const BenchConfig& config, int64_t batch, double flops_pe
 using Workload = std::function<BenchResult(const BenchConfig&)>;
 // Every workload by its exact name ("sgemm-1024", "mlp-train", ...), in a stable order.
 const std::map<std::string, Workload>& workloads();
+// Whether `hito bench --workload all` runs this workload on `device` (the large GPU workloads are
+// skipped on the CPU, where one step takes minutes; naming one runs it anywhere).
+bool runs_by_default_on(const std::string& name, Device device);
 
 // Workloads defined in their own files.
 BenchResult bench_sgemm_1024(const BenchConfig& config);
 BenchResult bench_mlp_train(const BenchConfig& config);
+BenchResult bench_cnn_train(const BenchConfig& config);  // apps/bench/cnn.cpp
+BenchResult bench_resnet18_embed_224(const BenchConfig& config);
+BenchResult bench_resnet18_finetune_112(const BenchConfig& config);
+BenchResult bench_mobilenetv2_embed_224(const BenchConfig& config);
+BenchResult bench_resnet50_embed_224(const BenchConfig& config);  // CUDA by default
+BenchResult bench_resnet18_train_224(const BenchConfig& config);  // CUDA by default
 
 }  // namespace hito::bench

@@ -8,12 +8,11 @@
 
 namespace hito::cpu::conv_detail {
 
-void im2col(float* col, const float* x, int64_t Cg, const ConvGeometry& g) {
-  const int64_t PQ = g.P * g.Q;
+void im2col(float* col, int64_t ld, const float* x, int64_t Cg, const ConvGeometry& g) {
   for (int64_t c = 0; c < Cg; ++c)
     for (int64_t r = 0; r < g.R; ++r)
       for (int64_t s = 0; s < g.S; ++s) {
-        float* row = col + ((c * g.R + r) * g.S + s) * PQ;
+        float* row = col + ((c * g.R + r) * g.S + s) * ld;
         const int64_t w_offset = s * g.dilation_w - g.pad_w;
         const Range q = valid_outputs(g.W, w_offset, g.stride_w, g.Q);
         for (int64_t p = 0; p < g.P; ++p) {
@@ -35,12 +34,11 @@ void im2col(float* col, const float* x, int64_t Cg, const ConvGeometry& g) {
       }
 }
 
-void col2im_add(float* dx, const float* col, int64_t Cg, const ConvGeometry& g) {
-  const int64_t PQ = g.P * g.Q;
+void col2im_add(float* dx, const float* col, int64_t ld, int64_t Cg, const ConvGeometry& g) {
   for (int64_t c = 0; c < Cg; ++c)
     for (int64_t r = 0; r < g.R; ++r)
       for (int64_t s = 0; s < g.S; ++s) {
-        const float* row = col + ((c * g.R + r) * g.S + s) * PQ;
+        const float* row = col + ((c * g.R + r) * g.S + s) * ld;
         const int64_t w_offset = s * g.dilation_w - g.pad_w;
         const Range q = valid_outputs(g.W, w_offset, g.stride_w, g.Q);
         for (int64_t p = 0; p < g.P; ++p) {

@@ -9,11 +9,12 @@
 
 namespace hito::cpu::conv_detail {
 
-// x: (Cg, H, W), the channels of one image and group -> col: (Cg*R*S, P*Q), row (c, r, s) holding
+// x: (Cg, H, W), the channels of one image and group -> col: (Cg*R*S, P*Q) with rows `ld` apart
+// (ld >= P*Q: several images can sit side by side), row (c, r, s) holding
 // x[c, p stride_h - pad_h + r dilation_h, q stride_w - pad_w + s dilation_w] (zero outside x).
-void im2col(float* col, const float* x, int64_t Cg, const ConvGeometry& g);
+void im2col(float* col, int64_t ld, const float* x, int64_t Cg, const ConvGeometry& g);
 // The adjoint of im2col: dx: (Cg, H, W) += each col entry at the position it was read from.
-void col2im_add(float* dx, const float* col, int64_t Cg, const ConvGeometry& g);
+void col2im_add(float* dx, const float* col, int64_t ld, int64_t Cg, const ConvGeometry& g);
 
 // out: (K, P*Q) of one image, in place: out = act(out + bias[k] + residual); bias (K) and
 // residual (K, P*Q) may be nullptr.

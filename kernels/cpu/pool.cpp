@@ -6,6 +6,7 @@
 #include <cstring>
 #include <limits>
 
+#include "kernels/cpu/conv_internal.h"
 #include "kernels/cpu/kernels.h"
 #include "kernels/cpu/parallel.h"
 
@@ -35,6 +36,49 @@ Window pool_window(const PoolGeometry& g, int64_t p, int64_t q) {
 int64_t adaptive_start(int64_t p, int64_t in, int64_t out) { return p * in / out; }
 int64_t adaptive_end(int64_t p, int64_t in, int64_t out) { return ((p + 1) * in + out - 1) / out; }
 
+// One plane's max pool, an output row at a time: each window element (h, j) is compared with the
+// whole row of outputs at once (a branch-free loop over q that vectorizes; kStride is stride_w when
+// known at compile time, 0 to read it from g), in the window's scan order, so the first maximum wins
+// as in PyTorch; a NaN wins over numbers and then stays.
+template <bool kArgmax, int kStride>
+void max_pool_plane(float* out, int64_t* argmax, const float* x, const PoolGeometry& g) {
+  const int64_t sw = kStride ? kStride : g.stride_w;
+  for (int64_t p = 0; p < g.P; ++p) {
+    float* best = out + p * g.Q;
+    int64_t* index = kArgmax ? argmax + p * g.Q : nullptr;
+    const int64_t h_start = p * g.stride_h - g.pad_h;
+    const int64_t h0 = std::max<int64_t>(h_start, 0), h1 = std::min(h_start + g.kernel_h, g.H);
+    for (int64_t q = 0; q < g.Q; ++q) {
+      best[q] = -std::numeric_limits<float>::infinity();
+      if (kArgmax) index[q] = h0 * g.W + std::max<int64_t>(q * sw - g.pad_w, 0);
+    }
+    for (int64_t h = h0; h < h1; ++h)
+      for (int64_t j = 0; j < g.kernel_w; ++j) {
+        const int64_t offset = j - g.pad_w;
+        const conv_detail::Range qs = conv_detail::valid_outputs(g.W, offset, sw, g.Q);
+        const float* __restrict row = x + h * g.W + offset;
+        float* __restrict b = best;
+        int64_t* __restrict at = index;
+        const int64_t base = h * g.W + offset;
+#pragma omp simd
+        for (int64_t q = qs.begin; q < qs.end; ++q) {
+          // v wins when greater or NaN (!(v <= b)), unless b is already NaN (b == b fails).
+          const float v = row[q * sw];
+          const bool take = !(v <= b[q]) && b[q] == b[q];
+          if (kArgmax) at[q] = take ? base + q * sw : at[q];
+          b[q] = take ? v : b[q];
+        }
+      }
+  }
+}
+
+template <bool kArgmax>
+void max_pool_plane(float* out, int64_t* argmax, const float* x, const PoolGeometry& g) {
+  if (g.stride_w == 1) max_pool_plane<kArgmax, 1>(out, argmax, x, g);
+  else if (g.stride_w == 2) max_pool_plane<kArgmax, 2>(out, argmax, x, g);
+  else max_pool_plane<kArgmax, 0>(out, argmax, x, g);
+}
+
 template <class Fn>  // fn(plane index)
 void for_each_plane(int64_t planes, int64_t plane_work, Fn&& fn) {
   parallel_for(planes, std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(plane_work, 1)),
@@ -48,23 +92,8 @@ void for_each_plane(int64_t planes, int64_t plane_work, Fn&& fn) {
 void max_pool2d_forward(float* out, int64_t* argmax, const float* x, const PoolGeometry& g) {
   const int64_t HW = g.H * g.W, PQ = g.P * g.Q;
   for_each_plane(g.N * g.C, PQ * g.kernel_h * g.kernel_w, [&](int64_t plane) {
-    const float* xs = x + plane * HW;
-    for (int64_t p = 0; p < g.P; ++p)
-      for (int64_t q = 0; q < g.Q; ++q) {
-        const Window win = pool_window(g, p, q);
-        float best = -std::numeric_limits<float>::infinity();
-        int64_t best_index = win.h0 * g.W + win.w0;
-        for (int64_t h = win.h0; h < win.h1; ++h)
-          for (int64_t w = win.w0; w < win.w1; ++w) {
-            const float v = xs[h * g.W + w];
-            if (v > best || (std::isnan(v) && !std::isnan(best))) {  // the first NaN wins, as in PyTorch
-              best = v;
-              best_index = h * g.W + w;
-            }
-          }
-        out[plane * PQ + p * g.Q + q] = best;
-        if (argmax) argmax[plane * PQ + p * g.Q + q] = best_index;
-      }
+    if (argmax) max_pool_plane<true>(out + plane * PQ, argmax + plane * PQ, x + plane * HW, g);
+    else max_pool_plane<false>(out + plane * PQ, nullptr, x + plane * HW, g);
   });
 }
 

@@ -13,6 +13,9 @@ Files (tensor names "<case>.<field>"; options travel in __metadata__ as JSON):
   resnet18_train.safetensors  one training-mode forward and backward of a seeded 7-class ResNet-18:
                          the loss, some gradients and the running statistics afterwards
   converted.safetensors  weights/convert_torchvision.py applied to a small timm-style checkpoint
+                         (converted_expected.safetensors: what it held)
+  resize.safetensors     a random 23x37 RGB image and PIL's Image.resize(BILINEAR) of it to 11x16
+                         (shrinking, antialiased) and 40x50 (enlarging), as I64 pixel values
 
 Seeded weights: the full state dicts are far too large to commit (ResNet-50 is 100 MB), so both this
 script and the C++ tests (tests/models/seeded_weights.cpp) derive every value from its tensor's name:
@@ -236,8 +239,21 @@ def converter_case():
     save("converted_expected.safetensors", {k: v.contiguous() for k, v in state.items()})
 
 
+def resize_cases():
+    from PIL import Image
+    rng = np.random.default_rng(3)
+    pixels = rng.integers(0, 256, size=(23, 37, 3), dtype=np.uint8)
+    image = Image.fromarray(pixels, "RGB")
+    t = {"source": torch.from_numpy(pixels.astype(np.int64))}
+    for height, width in ((11, 16), (40, 50)):
+        resized = np.asarray(image.resize((width, height), Image.BILINEAR))
+        t[f"pil_{height}x{width}"] = torch.from_numpy(resized.astype(np.int64))
+    save("resize.safetensors", t)
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     op_cases()
     model_cases()
     converter_case()
+    resize_cases()
