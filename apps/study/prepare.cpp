@@ -1,6 +1,8 @@
 // prepare_dataset: check rows -> split -> choose columns -> fit on train -> write prepared/.
 #include "apps/study/prepare.h"
 
+#include <unistd.h>
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -10,9 +12,12 @@
 #include "apps/study/prepare_report.h"
 #include "apps/study/prepare_rows.h"
 #include "apps/study/prepared_data.h"
+#include "apps/study/synth.h"
 #include "engine/data/fingerprint.h"
+#include "engine/data/hash.h"
 #include "engine/data/npy.h"
 #include "engine/data/tabular_encoder.h"
+#include "engine/error.h"
 #include "engine/fs.h"
 #include "engine/version.h"
 
@@ -200,6 +205,25 @@ PrepareResult prepare_dataset(const PrepareOptions& options) {
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (options.verbose) std::printf("%sprepared %s in %.2f s\n", summary.c_str(), final_dir.string().c_str(), result.seconds);
   return result;
+}
+
+fs::path prepared_run_for_tests(int64_t n, uint64_t seed) {
+  fs::path data = synthetic_for_tests(n, seed);
+  fs::path run = data;
+  run += "-run-" + data::Hasher().add(__DATE__).add(__TIME__).hex().substr(0, 8);  // this file's build
+  if (fs::is_directory(prepared_dir_of(run))) return run;
+  fs::path mine = run;
+  mine += ".making-" + std::to_string(::getpid());
+  PrepareOptions options;
+  options.data_dir = data;
+  options.run_dir = mine;
+  options.verbose = false;
+  prepare_dataset(options);
+  std::error_code ec;
+  fs::rename(mine, run, ec);  // fails when another process got there first, with the same content
+  if (ec) fs::remove_all(mine);
+  HITO_CHECK(fs::is_directory(prepared_dir_of(run)), "cannot make the prepared test run ", run.string());
+  return run;
 }
 
 }  // namespace hito::study

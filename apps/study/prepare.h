@@ -53,4 +53,10 @@ struct PrepareResult {
 
 PrepareResult prepare_dataset(const PrepareOptions& options);
 
+// For tests of every milestone: a run folder whose prepared/ holds the synthetic set of
+// synthetic_for_tests(n, seed) (synth.h) prepared with the defaults, made once per machine and build
+// in the system temp folder and reused (named after both builds; an atomic rename, like the data
+// set). load_prepared() on it works; its image caches are shared by the tests that use it.
+fs::path prepared_run_for_tests(int64_t n = 160, uint64_t seed = 1);
+
 }  // namespace hito::study

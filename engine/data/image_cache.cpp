@@ -92,8 +92,10 @@ void build_file(const std::filesystem::path& path, const Header& header, const s
       Image image = decode_image(paths[static_cast<size_t>(i)]);
       resize_image_into(image, height, width, mode, base + kHeaderBytes + static_cast<size_t>(i) * image_bytes);
     });
-    std::memcpy(base, &header, sizeof(header));  // last: a header means the pixels are complete
-    HITO_CHECK(::msync(data, bytes, MS_SYNC) == 0, "cannot flush image cache ", temp.string(), ": ", std::strerror(errno));
+    // Last: a header means the pixels are complete. No msync: other processes see the pages through
+    // the page cache at once, and waiting for the disk would double the build time; a cache torn by
+    // a system crash is a derived file (delete <run>/cache).
+    std::memcpy(base, &header, sizeof(header));
     ::munmap(data, bytes);
     ::close(fd);
   } catch (...) {

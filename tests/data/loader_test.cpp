@@ -8,6 +8,7 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "apps/study/prepare.h"
 #include "apps/study/prepared_data.h"
 #include "engine/data/augment.h"
 #include "engine/data/csv.h"
@@ -15,6 +16,7 @@
 #include "engine/data/image.h"
 #include "engine/error.h"
 #include "engine/fs.h"
+#include "engine/runtime.h"
 #include "tests/data/data_fixture.h"
 #include "tests/support/testing.h"
 
@@ -23,13 +25,9 @@ namespace {
 
 constexpr int64_t kSize = 32;
 
-// One prepared run shared by the tests of this file (per process).
+// The prepared synthetic run that other milestones' tests use too.
 const study::PreparedData& prepared() {
-  static const study::PreparedData p = [] {
-    fs::path run = testing::temp_dir("loader") / "run";
-    testing::prepare_quietly(testing::synthetic_data(), run);
-    return study::load_prepared(run);
-  }();
+  static const study::PreparedData p = study::load_prepared(study::prepared_run_for_tests(600, 1));
   return p;
 }
 
@@ -149,6 +147,28 @@ TEST(DataLoader, WorkerErrorsReachTheConsumer) {
   EXPECT_NE(message.find("gone.jpg"), std::string::npos) << message;
   EXPECT_THROW(DataLoader(files, p.loader_tables(), {p.size()}, options), Error);  // row out of range
   fs::remove_all(dir);
+}
+
+TEST(DataLoader, MovesBatchesToTheGpuUnchanged) {
+  HITO_REQUIRE_CUDA();
+  const study::PreparedData& p = prepared();
+  auto cache = p.image_cache(kSize, kSize, ResizeMode::Crop);
+  LoaderOptions options = p.loader_options();
+  options.batch_size = 16;
+  DataLoader on_cpu(cache, p.loader_tables(), p.rows_of(Part::Val), options);
+  options.device = Device::CUDA;
+  DataLoader on_gpu(cache, p.loader_tables(), p.rows_of(Part::Val), options);
+  auto cpu_batches = one_pass(on_cpu, 0), gpu_batches = one_pass(on_gpu, 0);
+  ASSERT_EQ(cpu_batches.size(), gpu_batches.size());
+  for (size_t b = 0; b < cpu_batches.size(); ++b) {
+    const LoaderBatch &c = cpu_batches[b], &g = gpu_batches[b];
+    EXPECT_TRUE(g.images.is_cuda() && g.tabular.is_cuda() && g.codes.is_cuda() && g.labels.is_cuda());
+    EXPECT_EQ(g.images.to_vector<float>(), c.images.to_vector<float>());
+    EXPECT_EQ(g.tabular.to_vector<float>(), c.tabular.to_vector<float>());
+    EXPECT_EQ(g.codes.to_vector<int64_t>(), c.codes.to_vector<int64_t>());
+    EXPECT_EQ(g.labels.to_vector<int64_t>(), c.labels.to_vector<int64_t>());
+    EXPECT_EQ(g.rows, c.rows);
+  }
 }
 
 TEST(Augment, FlipsAndRotationsOnlyMovePixels) {
