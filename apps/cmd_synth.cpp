@@ -12,7 +12,7 @@ void register_synth(CLI::App& app) {
   auto common = std::make_shared<CommonOptions>();
   auto out = std::make_shared<std::string>("data");
   CLI::App* command = app.add_subcommand("synth", "Generate the synthetic HAM10000-format data set");
-  command->add_option("--out", *out, "Output folder (replaced if it exists)")->capture_default_str();
+  command->add_option("--out", *out, "Output folder (replaces an earlier data set there)")->capture_default_str();
   command->add_option("--n", options->n, "Number of images")->capture_default_str();
   command->add_option("--width", options->width, "Image width")->capture_default_str();
   command->add_option("--height", options->height, "Image height")->capture_default_str();

@@ -2,6 +2,8 @@
 // later command trains and tests on:
 //   split.csv            <id column>,split (train/val/test): stratified by label, grouped, seeded
 //   rows.csv             id,group,split,label,label_index,image,mask,source_line in manifest order
+//                        (paths relative to the data folder; mask empty when the row has none;
+//                        source_line: the row's line in the metadata CSV)
 //   manifest.json        fingerprint, data folder, config, seed, fractions, classes, counts, features
 //   labels.npy           i64 (N)
 //   tabular.npy          f32 (N, F): standardised numerics | missing indicators | one-hot (+ unknown)

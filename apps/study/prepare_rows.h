@@ -27,7 +27,7 @@ struct CheckedRow {
   int64_t line = 0;
   std::string id, group, label;
   int64_t label_index = 0;
-  fs::path image, mask;      // relative to the data folder (mask empty when the config has none)
+  fs::path image, mask;      // relative to the data folder (mask empty when the row has none)
   uint64_t image_bytes = 0;  // file size, for the fingerprint
   std::array<double, 3> channel_sum{}, channel_sum_sq{};  // over the decoded pixels, on [0, 1]
   int64_t pixels = 0;

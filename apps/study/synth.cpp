@@ -202,6 +202,11 @@ SynthResult synth_dataset(const SynthOptions& options) {
   HITO_CHECK(options.n >= 40, "hito synth: --n must be at least 40 (three lesions of every class, so each split gets one), got ",
              options.n);
   HITO_CHECK(options.width >= 16 && options.height >= 16, "hito synth: images must be at least 16x16");
+  // The output folder is replaced: never one that holds something other than a data set.
+  const fs::path& out_dir = options.out_dir;
+  HITO_CHECK(!fs::exists(out_dir) || (fs::is_directory(out_dir) && (fs::is_empty(out_dir) ||
+                                                                    fs::exists(out_dir / "HAM10000_metadata.csv"))),
+             "hito synth: refusing to replace ", out_dir.string(), ": it is not empty and holds no HAM10000_metadata.csv");
 
   // Lesions, class by class, until each class has its share of images.
   std::vector<Lesion> lesions;

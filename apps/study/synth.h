@@ -32,7 +32,8 @@ struct SynthResult {
   double seconds = 0.0;
 };
 
-// Writes the data set to options.out_dir (built under a temporary name, swapped in at the end).
+// Writes the data set to options.out_dir (built under a temporary name, swapped in at the end). An
+// existing out_dir is replaced only when it is empty or holds a HAM10000_metadata.csv.
 SynthResult synth_dataset(const SynthOptions& options);
 
 // For tests of every milestone: a small synthetic data set (n images of 200x150), made once per

@@ -39,6 +39,16 @@ TEST(Cli, SynthThenPrepare) {
   fs::remove_all(dir);
 }
 
+TEST(Cli, SynthNeverReplacesAFolderThatIsNotADataSet) {
+  fs::path dir = testing::temp_dir("cli-replace");
+  write_file_atomic(dir / "precious" / "notes.txt", "keep me");
+  std::string output;
+  EXPECT_EQ(run_hito("synth --out " + (dir / "precious").string() + " --n 60", dir / "log", output), 1) << output;
+  EXPECT_NE(output.find("refusing to replace"), std::string::npos) << output;
+  EXPECT_EQ(read_file(dir / "precious" / "notes.txt"), "keep me");
+  fs::remove_all(dir);
+}
+
 TEST(Cli, ABadRowExitsNonZeroNamingFileAndRow) {
   fs::path dir = testing::temp_dir("cli-bad");
   std::string output;
