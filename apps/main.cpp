@@ -9,6 +9,7 @@ namespace hito::app {
 void register_bench(CLI::App& app);
 void register_infer(CLI::App& app);
 void register_prepare(CLI::App& app);
+void register_report(CLI::App& app);
 void register_synth(CLI::App& app);
 }  // namespace hito::app
 
@@ -19,6 +20,7 @@ int main(int argc, char** argv) {
   hito::app::register_infer(app);
   hito::app::register_synth(app);
   hito::app::register_prepare(app);
+  hito::app::register_report(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,149 @@
+// HTML escaping, data URIs, formatting and tables (see html.h).
+#include "apps/report/html.h"
+
+#include <cmath>
+
+#include "apps/report/axis.h"
+#include "apps/report/csv_columns.h"
+#include "engine/error.h"
+
+namespace hito::report {
+
+std::string escape_html(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string base64_encode(std::string_view bytes) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    uint32_t n = static_cast<uint8_t>(bytes[i]) << 16 | static_cast<uint8_t>(bytes[i + 1]) << 8 |
+                 static_cast<uint8_t>(bytes[i + 2]);
+    out += kAlphabet[n >> 18], out += kAlphabet[(n >> 12) & 63], out += kAlphabet[(n >> 6) & 63],
+        out += kAlphabet[n & 63];
+  }
+  if (i + 1 == bytes.size()) {
+    uint32_t n = static_cast<uint8_t>(bytes[i]) << 16;
+    out += kAlphabet[n >> 18], out += kAlphabet[(n >> 12) & 63], out += "==";
+  } else if (i + 2 == bytes.size()) {
+    uint32_t n = static_cast<uint8_t>(bytes[i]) << 16 | static_cast<uint8_t>(bytes[i + 1]) << 8;
+    out += kAlphabet[n >> 18], out += kAlphabet[(n >> 12) & 63], out += kAlphabet[(n >> 6) & 63], out += '=';
+  }
+  return out;
+}
+
+std::string data_uri(std::string_view mime, std::string_view bytes) {
+  return "data:" + std::string(mime) + ";base64," + base64_encode(bytes);
+}
+
+std::string format_interval(double estimate, double lower, double upper, int decimals) {
+  if (!std::isfinite(lower) && !std::isfinite(upper)) return format_number(estimate, decimals);
+  return format_number(estimate, decimals) + " [" + format_number(lower, decimals) + ", " +
+         format_number(upper, decimals) + "]";
+}
+
+std::string format_interval(const eval::Interval& interval, int decimals) {
+  return format_interval(interval.estimate, interval.lower, interval.upper, decimals);
+}
+
+Cell Cell::number(double value, int decimals) {
+  Cell c(format_number(value, decimals));
+  c.numeric = true;
+  return c;
+}
+
+Cell Cell::count(int64_t value) {
+  std::string digits = std::to_string(value < 0 ? -value : value), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  Cell c(value < 0 ? "-" + out : out);
+  c.numeric = true;
+  return c;
+}
+
+Cell Cell::interval(const eval::Interval& interval, int decimals) {
+  Cell c(format_interval(interval, decimals));
+  c.numeric = true;
+  return c;
+}
+
+Table table_from_csv(const data::CsvTable& csv, int decimals) {
+  Table table;
+  table.header = csv.header;
+  std::vector<bool> numeric(csv.header.size()), whole(csv.header.size(), true);
+  std::vector<std::vector<double>> values(csv.header.size());
+  for (size_t c = 0; c < csv.header.size(); ++c) {
+    numeric[c] = is_numeric_column(csv, static_cast<int64_t>(c));
+    if (!numeric[c]) continue;
+    values[c] = column_numbers(csv, static_cast<int64_t>(c));
+    for (double v : values[c])
+      if (std::isfinite(v) && (v != std::round(v) || std::abs(v) > 9e15)) whole[c] = false;
+  }
+  for (size_t r = 0; r < csv.rows.size(); ++r) {
+    std::vector<Cell> row;
+    for (size_t c = 0; c < csv.header.size(); ++c) {
+      if (!numeric[c])
+        row.emplace_back(csv.rows[r][c]);
+      else if (whole[c] && std::isfinite(values[c][r]))
+        row.push_back(Cell::count(static_cast<int64_t>(values[c][r])));
+      else
+        row.push_back(Cell::number(values[c][r], decimals));
+    }
+    table.rows.push_back(std::move(row));
+  }
+  return table;
+}
+
+std::string render_table(const Table& table) {
+  std::string html = "<div class=\"table-wrap\"><table>";
+  if (!table.caption.empty()) html += "<caption>" + escape_html(table.caption) + "</caption>";
+  html += "<thead><tr>";
+  for (const auto& h : table.header) html += "<th>" + escape_html(h) + "</th>";
+  html += "</tr></thead><tbody>";
+  for (size_t r = 0; r < table.rows.size(); ++r) {
+    HITO_CHECK(table.rows[r].size() == table.header.size(), "table '", table.caption, "': row ", r, " has ",
+               table.rows[r].size(), " cells for ", table.header.size(), " columns");
+    html += "<tr>";
+    for (const auto& cell : table.rows[r]) {
+      std::string classes = cell.numeric ? "num" : "";
+      if (!cell.css_class.empty()) classes += (classes.empty() ? "" : " ") + cell.css_class;
+      html += classes.empty() ? "<td>" : "<td class=\"" + escape_html(classes) + "\">";
+      html += escape_html(cell.text) + "</td>";
+    }
+    html += "</tr>";
+  }
+  if (table.rows.empty())
+    html += "<tr><td class=\"empty\" colspan=\"" + std::to_string(std::max<size_t>(1, table.header.size())) +
+            "\">no rows</td></tr>";
+  html += "</tbody></table></div>";
+  return html;
+}
+
+}  // namespace hito::report
