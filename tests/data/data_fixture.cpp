@@ -1,9 +1,13 @@
 // The shared synthetic data set of the tests/data suite.
 #include "tests/data/data_fixture.h"
 
+#include <cmath>
 #include <functional>
+#include <map>
+#include <set>
 
 #include "apps/study/synth.h"
+#include "engine/data/csv.h"
 #include "engine/error.h"
 #include "tests/support/testing.h"
 
@@ -26,6 +30,29 @@ study::PrepareResult prepare_quietly(const std::filesystem::path& data, const st
   options.run_dir = run;
   options.verbose = false;
   return study::prepare_dataset(options);
+}
+
+SplitSummary summarize_split(const std::filesystem::path& rows_csv) {
+  data::CsvTable rows = data::read_csv(rows_csv);
+  int64_t group = rows.require_column("group"), split = rows.require_column("split"), label = rows.require_column("label");
+  std::map<std::string, std::set<std::string>> sides;
+  std::map<std::string, std::map<std::string, double>> counts;  // split -> label -> rows
+  std::map<std::string, double> totals;
+  for (const auto& r : rows.rows) {
+    const std::string &g = r[size_t(group)], &s = r[size_t(split)], &l = r[size_t(label)];
+    sides[g].insert(s);
+    counts[s][l] += 1, counts["all"][l] += 1;
+    totals[s] += 1, totals["all"] += 1;
+  }
+  SplitSummary summary;
+  for (const auto& [g, s] : sides) summary.groups_on_two_sides += s.size() > 1;
+  for (const char* s : {"train", "val", "test"})
+    for (const auto& [l, count] : counts["all"]) {
+      double gap = std::abs(counts[s][l] / totals[s] - count / totals["all"]);
+      if (gap > summary.worst_share_gap) summary.worst_share_gap = gap, summary.worst_gap_at = std::string(s) + "/" + l;
+    }
+  summary.train_fraction = totals["train"] / totals["all"];
+  return summary;
 }
 
 std::string error_message(const std::function<void()>& f) {

@@ -16,6 +16,16 @@ std::filesystem::path copy_of_synthetic_data(const std::string& name);
 // Prepares `data` into `run` with the ham10000 preset and the given changes to the options.
 study::PrepareResult prepare_quietly(const std::filesystem::path& data, const std::filesystem::path& run,
                                      study::PrepareOptions options = {});
+// What the split of a prepared rows.csv looks like: groups with rows on two sides, the largest gap
+// between a class's share in a split and its share of the whole (and where), the training fraction.
+struct SplitSummary {
+  int64_t groups_on_two_sides = 0;
+  double worst_share_gap = 0.0;
+  std::string worst_gap_at;  // "test/df"
+  double train_fraction = 0.0;
+};
+SplitSummary summarize_split(const std::filesystem::path& rows_csv);
+
 // The message of the hito::Error `f` throws ("" when it throws none).
 std::string error_message(const std::function<void()>& f);
 

@@ -5,12 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <map>
-#include <set>
 
 #include "apps/study/prepared_data.h"
 #include "engine/data/csv.h"
 #include "engine/data/image.h"
-#include "engine/data/npy.h"
 #include "engine/error.h"
 #include "engine/fs.h"
 #include "tests/data/data_fixture.h"
@@ -94,19 +92,10 @@ TEST(Prepare, WritesTheContractFiles) {
 TEST(Prepare, NoLesionOnTwoSidesAndSharesWithinTwoPoints) {
   fs::path run = testing::temp_dir("prepare-split") / "run";
   testing::prepare_quietly(testing::synthetic_data(), run);
-  CsvTable rows = read_csv(run / "prepared" / "rows.csv");
-  std::map<std::string, std::set<std::string>> sides;
-  std::map<std::string, std::map<std::string, double>> counts;
-  std::map<std::string, double> totals;
-  for (const auto& r : rows.rows) {
-    sides[r[1]].insert(r[2]);
-    counts[r[2]][r[3]] += 1, counts["all"][r[3]] += 1;
-    totals[r[2]] += 1, totals["all"] += 1;
-  }
-  for (const auto& [lesion, s] : sides) EXPECT_EQ(s.size(), 1u) << lesion;
-  for (const char* split : {"train", "val", "test"})
-    for (const auto& [label, count] : counts["all"])
-      EXPECT_NEAR(counts[split][label] / totals[split], count / totals["all"], 0.02) << split << " " << label;
+  testing::SplitSummary split = testing::summarize_split(run / "prepared" / "rows.csv");
+  EXPECT_EQ(split.groups_on_two_sides, 0);
+  EXPECT_LE(split.worst_share_gap, 0.02) << split.worst_gap_at;
+  EXPECT_NEAR(split.train_fraction, 0.70, 0.02);
 }
 
 TEST(Prepare, FingerprintIsStableAndFollowsLabelsAndImages) {

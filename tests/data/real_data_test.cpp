@@ -3,11 +3,7 @@
 // reproduced from the data folder, and image statistics in a plausible range for dermoscopy.
 #include <gtest/gtest.h>
 
-#include <map>
-#include <set>
-
 #include "apps/study/prepared_data.h"
-#include "engine/data/csv.h"
 #include "engine/fs.h"
 #include "tests/data/data_fixture.h"
 #include "tests/support/testing.h"
@@ -23,20 +19,10 @@ TEST(RealData, PreparesHam10000WithoutLeaks) {
   EXPECT_EQ(result.rows, 7977);
   EXPECT_EQ(result.skipped, 0);
 
-  data::CsvTable rows = data::read_csv(run / "prepared" / "rows.csv");
-  std::map<std::string, std::set<std::string>> sides;
-  std::map<std::string, std::map<std::string, double>> counts;
-  std::map<std::string, double> totals;
-  for (const auto& r : rows.rows) {
-    sides[r[1]].insert(r[2]);
-    counts[r[2]][r[3]] += 1, counts["all"][r[3]] += 1;
-    totals[r[2]] += 1, totals["all"] += 1;
-  }
-  for (const auto& [lesion, s] : sides) ASSERT_EQ(s.size(), 1u) << "lesion " << lesion << " is on two sides";
-  EXPECT_NEAR(totals["train"] / totals["all"], 0.70, 0.01);
-  for (const char* split : {"train", "val", "test"})
-    for (const auto& [label, count] : counts["all"])
-      EXPECT_NEAR(counts[split][label] / totals[split], count / totals["all"], 0.02) << split << " " << label;
+  testing::SplitSummary split = testing::summarize_split(run / "prepared" / "rows.csv");
+  EXPECT_EQ(split.groups_on_two_sides, 0);
+  EXPECT_LE(split.worst_share_gap, 0.02) << split.worst_gap_at;
+  EXPECT_NEAR(split.train_fraction, 0.70, 0.01);
 
   PreparedData p = load_prepared(run);  // recomputes the fingerprint from the folder
   EXPECT_EQ(p.fingerprint, result.fingerprint);
