@@ -75,7 +75,7 @@ TEST_F(SafetensorsTest, RoundTripOfEveryDtypeWithMetadata) {
     EXPECT_EQ(got.shape(), expected.shape());
     EXPECT_EQ(got.device(), Device::CPU);
     ASSERT_EQ(got.nbytes(), expected.nbytes());
-    EXPECT_EQ(std::memcmp(got.raw_data(), expected.raw_data(), got.nbytes()), 0);
+    if (got.nbytes() > 0) EXPECT_EQ(std::memcmp(got.raw_data(), expected.raw_data(), got.nbytes()), 0);
   }
   // The data section starts 8-byte aligned (the header is padded with spaces).
   std::string bytes = read_file(path);
