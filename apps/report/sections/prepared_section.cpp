@@ -155,8 +155,10 @@ void distributions(Section& section, const fs::path& path) {
     BarChart chart = bar_chart(p, name + " by split", "share of the split");
     chart.value_decimals = 2;
     chart.show_values = p.categories.size() <= 8;
+    const bool wide = p.categories.size() > 10;  // many values (body sites) get the full width
+    if (wide) chart.width = 960;
     section.svg_figure(render_bar_chart(chart),
-                       "Distribution of " + name + " in each split (shares of the split's images).");
+                       "Distribution of " + name + " in each split (shares of the split's images).", wide);
   }
   table_maybe_collapsed(section, table_from_csv(csv), "Counts behind these charts");
 }
