@@ -4,6 +4,7 @@
 
 #include "engine/autograd.h"
 #include "engine/ops.h"
+#include "tests/conv/conv_cases.h"
 #include "tests/conv/conv_fixture.h"
 #include "tests/conv/conv_reference.h"
 #include "tests/support/testing.h"
@@ -15,52 +16,13 @@ using testing::all_close;
 using testing::gradcheck;
 using testing::randn;
 
-struct ConvCase {
-  const char* name;
-  Shape x, weight;
-  Conv2dOptions options;
-  bool bias;
-};
-
-ConvGeometry geometry_of(const ConvCase& c) {
-  ConvGeometry g;
-  g.N = c.x[0], g.C = c.x[1], g.H = c.x[2], g.W = c.x[3];
-  g.K = c.weight[0], g.R = c.weight[2], g.S = c.weight[3];
-  g.stride_h = c.options.stride.h, g.stride_w = c.options.stride.w;
-  g.pad_h = c.options.padding.h, g.pad_w = c.options.padding.w;
-  g.dilation_h = c.options.dilation.h, g.dilation_w = c.options.dilation.w;
-  g.groups = c.options.groups;
-  g.P = window_output_size(g.H, g.R, g.stride_h, g.pad_h, g.dilation_h);
-  g.Q = window_output_size(g.W, g.S, g.stride_w, g.pad_w, g.dilation_w);
-  return g;
-}
-
-// Every code path of the CPU kernels: im2col (strided, padded, dilated, grouped, asymmetric), the
-// pointwise GEMM, the depthwise kernel (stride 1, 2 and 3, multiplier, rows longer than one
-// 16-wide block), one image (threaded products) and several (images over threads).
-const ConvCase kCases[] = {
-    {"3x3_pad1", {3, 4, 9, 10}, {5, 4, 3, 3}, {.padding = 1}, true},
-    {"asymmetric", {2, 3, 11, 9}, {4, 3, 3, 2}, {.stride = {2, 3}, .padding = {1, 0}}, false},
-    {"dilated", {2, 2, 12, 11}, {3, 2, 3, 3}, {.padding = 2, .dilation = 2}, true},
-    {"dilated_asymmetric", {1, 2, 12, 13}, {3, 2, 2, 3}, {.stride = {1, 2}, .padding = {1, 3}, .dilation = {3, 2}}, true},
-    {"grouped", {2, 6, 8, 8}, {9, 2, 3, 3}, {.stride = 2, .padding = 1, .groups = 3}, true},
-    {"pointwise", {4, 8, 5, 7}, {6, 8, 1, 1}, {}, true},
-    {"pointwise_strided", {2, 8, 9, 7}, {6, 8, 1, 1}, {.stride = 2}, false},
-    {"pointwise_grouped", {2, 8, 5, 5}, {4, 8 / 2, 1, 1}, {.groups = 2}, false},
-    {"stem_7x7", {1, 3, 23, 21}, {4, 3, 7, 7}, {.stride = 2, .padding = 3}, false},
-    {"one_image", {1, 16, 20, 20}, {32, 16, 3, 3}, {.padding = 1}, true},
-    {"depthwise", {2, 5, 9, 37}, {5, 1, 3, 3}, {.padding = 1, .groups = 5}, true},
-    {"depthwise_s2", {3, 4, 10, 35}, {4, 1, 3, 3}, {.stride = 2, .padding = 1, .groups = 4}, false},
-    {"depthwise_s3_dilated", {2, 3, 13, 19}, {3, 1, 3, 3}, {.stride = 3, .padding = 2, .dilation = 2, .groups = 3}, true},
-    {"depthwise_multiplier", {2, 3, 8, 17}, {6, 1, 5, 3}, {.stride = {1, 2}, .padding = {2, 1}, .groups = 3}, true},
-    {"depthwise_no_pad", {2, 4, 6, 20}, {4, 1, 3, 3}, {.groups = 4}, false},
-};
+using testing::ConvCase;
 
 class ConvAgainstNaive : public ::testing::TestWithParam<ConvCase> {};
 
 TEST_P(ConvAgainstNaive, ForwardAndGradients) {
   const ConvCase& c = GetParam();
-  const ConvGeometry g = geometry_of(c);
+  const ConvGeometry g = testing::geometry_of(c);
   Tensor x = randn(c.x, 1).set_requires_grad(), w = randn(c.weight, 2).set_requires_grad();
   Tensor b = c.bias ? randn({c.weight[0]}, 3).set_requires_grad() : Tensor();
   Tensor out = conv2d(x, w, b, c.options);
@@ -78,11 +40,11 @@ TEST_P(ConvAgainstNaive, ForwardAndGradients) {
   if (c.bias) EXPECT_TRUE(all_close(b.grad().to_vector<float>(), expected.dbias, 1e-4f, 1e-3f)) << "dbias";
 }
 
-INSTANTIATE_TEST_SUITE_P(Cases, ConvAgainstNaive, ::testing::ValuesIn(kCases),
+INSTANTIATE_TEST_SUITE_P(Cases, ConvAgainstNaive, ::testing::ValuesIn(testing::kConvCases),
                          [](const auto& info) { return std::string(info.param.name); });
 
 TEST(Conv2d, Gradcheck) {
-  const ConvCase small[] = {
+  const testing::ConvCase small[] = {
       {"strided", {2, 3, 6, 5}, {4, 3, 3, 2}, {.stride = {2, 1}, .padding = {1, 0}, .dilation = {1, 2}}, true},
       {"grouped", {1, 4, 5, 5}, {6, 2, 3, 3}, {.padding = 1, .groups = 2}, true},
       {"depthwise", {2, 3, 6, 6}, {3, 1, 3, 3}, {.stride = 2, .padding = 1, .groups = 3}, true},
@@ -129,7 +91,7 @@ TEST(Conv2d, InputGradientIsSkippedWhenNotWanted) {
 }
 
 TEST(Conv2dFused, EqualsSeparateOps) {
-  for (const ConvCase& c : kCases) {
+  for (const ConvCase& c : testing::kConvCases) {
     Tensor x = randn(c.x, 21), w = randn(c.weight, 22), b = randn({c.weight[0]}, 23);
     Tensor plain = conv2d(x, w, b, c.options);
     Tensor residual = randn(plain.shape(), 24);
