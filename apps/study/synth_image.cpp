@@ -65,6 +65,7 @@ struct Marks {
   std::vector<std::array<float, 3>> lobules;      // (u, v, radius)
   std::vector<std::array<float, 3>> dots;         // (u, v, radius)
   std::vector<float> outline;                     // radius factor per angle step
+  float max_outline = 1.0f;                       // its largest value
 };
 
 Marks place_marks(const LesionLook& look) {
@@ -80,6 +81,7 @@ Marks place_marks(const LesionLook& look) {
     float theta = 2 * kPi * s / kOutlineSteps, r = 1.0f;
     for (int k = 1; k <= kHarmonics; ++k) r += m.harmonics[3 * (k - 1)] * std::cos(k * theta + m.harmonics[3 * (k - 1) + 1]);
     m.outline[static_cast<size_t>(s)] = std::max(r, 0.35f);
+    m.max_outline = std::max(m.max_outline, m.outline[static_cast<size_t>(s)]);
   }
   for (int v = 0; v < look.vessels; ++v) {  // a random walk from near the centre outwards, with a branch
     float u0 = gen.uniform(-0.4f, 0.4f), v0 = gen.uniform(-0.4f, 0.4f), heading = gen.uniform(0.0f, 2 * kPi);
@@ -191,6 +193,11 @@ SynthImage draw_lesion(const LesionLook& look, const View& view, int64_t height,
       float dx = (x + 0.5f - cx) / radius_px, dy = (y + 0.5f - cy) / radius_px;
       float u = cos_a * dx + sin_a * dy, v = (-sin_a * dx + cos_a * dy) / look.elongation;
       float rho = std::sqrt(u * u + v * v);
+      float* p = rgb.data() + (y * width + x) * 3;
+      if (rho > marks.max_outline * (1 + look.edge)) {  // clear of the lesion: skin only
+        for (int ch = 0; ch < 3; ++ch) p[ch] = skin[static_cast<size_t>(ch)] * view.light;
+        continue;
+      }
       float theta = std::atan2(v, u);
       int step = static_cast<int>((theta + kPi) / (2 * kPi) * kOutlineSteps) % kOutlineSteps;
       float outline = marks.outline[static_cast<size_t>(step)];
@@ -198,7 +205,6 @@ SynthImage draw_lesion(const LesionLook& look, const View& view, int64_t height,
       float alpha = smoothstep(1 + look.edge * 0.5f, 1 - look.edge * 0.5f, d);
       Rgb c = skin;
       if (alpha > 0) c = mix(skin, lesion_colour(look, marks, u, v, d, rho, outline), alpha);
-      float* p = rgb.data() + (y * width + x) * 3;
       for (int ch = 0; ch < 3; ++ch) p[ch] = c[static_cast<size_t>(ch)] * view.light;
       out.mask.pixels[static_cast<size_t>(y * width + x)] = d <= 1.0f ? 255 : 0;
     }
