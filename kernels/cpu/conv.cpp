@@ -3,7 +3,7 @@
 //
 // Threading: with at least as many images as threads, the images are split over the threads and
 // each product runs on one thread (no synchronisation inside a layer, each thread's buffers stay
-// in its cache); with fewer images the images run in turn and gemm() splits each product.
+// in its cache); with fewer images the images run in turn and conv_gemm() splits each product.
 // Small outputs (the 7x7 maps of a ResNet's last stage) make thin products that waste the GEMM
 // kernel's register tiles, so images are put side by side into products of about kTargetColumns
 // columns: im2col writes each image's columns next to the previous one's, and the (Kg, images*PQ)
@@ -102,10 +102,10 @@ void conv2d_forward(float* out, const float* x, const float* weight, const float
       // out (Kg, count*PQ) = weight_g (Kg, CRS) cols (CRS, count*PQ)
       const float* weight_g = weight + grp * p.Kg * p.CRS;
       if (count == 1) {
-        gemm(false, false, p.Kg, p.PQ, p.CRS, 1.0f, weight_g, cols, 0.0f, out + (n0 * g.K + grp * p.Kg) * p.PQ);
+        conv_gemm(false, false, p.Kg, p.PQ, p.CRS, weight_g, cols, false, out + (n0 * g.K + grp * p.Kg) * p.PQ);
       } else {
         float* side = thread_buffer(2, p.Kg * count * p.PQ);
-        gemm(false, false, p.Kg, count * p.PQ, p.CRS, 1.0f, weight_g, cols, 0.0f, side);
+        conv_gemm(false, false, p.Kg, count * p.PQ, p.CRS, weight_g, cols, false, side);
         from_side_by_side(out, side, n0, count, grp, g, p);
       }
     }
@@ -124,11 +124,11 @@ void conv2d_backward_data(float* dx, const float* dout, const float* weight, con
       // dcols (CRS, count*PQ) = weight_g^T (CRS, Kg) dout_g (Kg, count*PQ); for a pointwise
       // convolution of one image the columns are dx itself.
       if (count == 1 && g.is_pointwise()) {
-        gemm(true, false, p.CRS, p.PQ, p.Kg, 1.0f, weight_g, dout_g, 0.0f, dx + (n0 * g.C + grp * p.Cg) * p.HW);
+        conv_gemm(true, false, p.CRS, p.PQ, p.Kg, weight_g, dout_g, false, dx + (n0 * g.C + grp * p.Cg) * p.HW);
         continue;
       }
       float* dcols = thread_buffer(0, p.CRS * count * p.PQ);
-      gemm(true, false, p.CRS, count * p.PQ, p.Kg, 1.0f, weight_g, dout_g, 0.0f, dcols);
+      conv_gemm(true, false, p.CRS, count * p.PQ, p.Kg, weight_g, dout_g, false, dcols);
       for (int64_t i = 0; i < count; ++i) {
         float* dx_g = dx + ((n0 + i) * g.C + grp * p.Cg) * p.HW;
         std::memset(dx_g, 0, p.Cg * p.HW * sizeof(float));
@@ -154,7 +154,7 @@ void conv2d_backward_weight(float* dweight, float* dbias, const float* dout, con
       const float* cols = columns(x, n0, count, grp, g, p);
       const float* dout_g = output_gradient(dout, n0, count, grp, g, p);
       // dweight_g (Kg, CRS) += dout_g (Kg, count*PQ) cols^T (count*PQ, CRS)
-      gemm(false, true, p.Kg, p.CRS, count * p.PQ, 1.0f, dout_g, cols, 1.0f, dw + grp * p.Kg * p.CRS);
+      conv_gemm(false, true, p.Kg, p.CRS, count * p.PQ, dout_g, cols, true, dw + grp * p.Kg * p.CRS);
     }
     if (!db) return;
     for (int64_t n = n0; n < n0 + count; ++n)

@@ -2,8 +2,11 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <cstdlib>
 #include <limits>
+#include <memory>
 
+#include "engine/error.h"
 #include "kernels/cpu/conv_internal.h"
 
 namespace hito::cpu::conv_detail {
@@ -69,10 +72,19 @@ void apply_epilogue(float* out, const float* bias, const float* residual, FusedA
 }
 
 float* thread_buffer(int slot, int64_t n) {
-  thread_local std::array<std::vector<float>, 4> buffers;
-  std::vector<float>& buffer = buffers.at(slot);
-  if (static_cast<int64_t>(buffer.size()) < n) buffer.resize(n);
-  return buffer.data();
+  struct Buffer {
+    std::unique_ptr<float[], void (*)(void*)> data{nullptr, std::free};
+    int64_t size = 0;
+  };
+  thread_local std::array<Buffer, 5> buffers;
+  Buffer& buffer = buffers.at(slot);
+  if (buffer.size < n) {
+    const size_t bytes = (static_cast<size_t>(n) * sizeof(float) + 63) / 64 * 64;
+    buffer.data.reset(static_cast<float*>(std::aligned_alloc(64, bytes)));
+    HITO_CHECK(buffer.data, "out of memory allocating a ", bytes, "-byte convolution buffer");
+    buffer.size = n;
+  }
+  return buffer.data.get();
 }
 
 }  // namespace hito::cpu::conv_detail

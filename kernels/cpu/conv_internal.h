@@ -29,8 +29,15 @@ void depthwise_backward_data(float* dx, const float* dout, const float* weight, 
 void depthwise_backward_weight(float* dweight, float* dbias, const float* dout, const float* x,
                                const ConvGeometry& g);
 
+// Row-major C (M, N) = op(A) (M, K) op(B) (K, N) (+ C when accumulate): the convolution's product
+// (conv_gemm.cpp). A is stored (M, K), or (K, M) when trans_a; B is stored (K, N), or (N, K) when
+// trans_b. Runs on the calling thread inside a parallel region, else splits large products.
+void conv_gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, const float* a, const float* b,
+               bool accumulate, float* c);
+
 // A float buffer of at least n elements owned by the calling thread (slot picks one of several
-// independent buffers); reused across calls so that a training step does not reallocate it.
+// independent buffers: 0-2 for the convolution, 3-4 for conv_gemm's packing); reused across calls
+// so that a training step does not reallocate it. Aligned to 64 bytes.
 float* thread_buffer(int slot, int64_t n);
 
 // [begin, end) of the output positions q in [0, Q) whose input position q * stride + offset lies in
