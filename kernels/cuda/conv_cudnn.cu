@@ -7,8 +7,10 @@
 //  - Each algorithm is chosen once per geometry by timing the candidates (cudnnFind*AlgorithmEx on
 //    the call's own buffers) and cached; workspaces come from the caching allocator.
 //  - FP32 math (CUDNN_FMA_MATH: no TF32 rounding) unless HITO_CUDA_TF32=1, as for cuBLAS.
-// The bias, residual and activation of the fused inference convolution and the bias gradient are
-// our own kernels (conv_epilogue.cu).
+// The fused inference convolution act(conv + bias + residual) is one cuDNN call
+// (cudnnConvolutionBiasActivationForward) when the activation is ReLU and there is a bias (a ResNet
+// with BatchNorm folded in): its epilogue then never makes a second pass over the output. The other
+// cases (no activation, ReLU6, no bias) and the bias gradient use our own kernels (conv_epilogue.cu).
 #include <cudnn.h>
 
 #include <cstdlib>
@@ -70,6 +72,8 @@ using TensorDescriptor = Descriptor<cudnnTensorDescriptor_t, cudnnCreateTensorDe
 using FilterDescriptor = Descriptor<cudnnFilterDescriptor_t, cudnnCreateFilterDescriptor, cudnnDestroyFilterDescriptor>;
 using ConvolutionDescriptor =
     Descriptor<cudnnConvolutionDescriptor_t, cudnnCreateConvolutionDescriptor, cudnnDestroyConvolutionDescriptor>;
+using ActivationDescriptor =
+    Descriptor<cudnnActivationDescriptor_t, cudnnCreateActivationDescriptor, cudnnDestroyActivationDescriptor>;
 
 template <class Algo>
 struct Choice {
@@ -79,7 +83,8 @@ struct Choice {
 
 // Everything cuDNN needs for one geometry, and the algorithms chosen for it so far.
 struct Plan {
-  TensorDescriptor x, y;
+  TensorDescriptor x, y, bias;  // bias: (1, K, 1, 1)
+  ActivationDescriptor relu;
   FilterDescriptor w;
   ConvolutionDescriptor conv;
   std::optional<Choice<cudnnConvolutionFwdAlgo_t>> forward;
@@ -90,6 +95,9 @@ struct Plan {
     auto i = [](int64_t v) { return static_cast<int>(v); };
     HITO_CUDNN_CHECK(cudnnSetTensor4dDescriptor(x, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, i(g.N), i(g.C), i(g.H), i(g.W)));
     HITO_CUDNN_CHECK(cudnnSetTensor4dDescriptor(y, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, i(g.N), i(g.K), i(g.P), i(g.Q)));
+    HITO_CUDNN_CHECK(cudnnSetTensor4dDescriptor(bias, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, 1, i(g.K), 1, 1));
+    // NaN passes through ReLU, as in the CPU epilogue.
+    HITO_CUDNN_CHECK(cudnnSetActivationDescriptor(relu, CUDNN_ACTIVATION_RELU, CUDNN_PROPAGATE_NAN, 0.0));
     HITO_CUDNN_CHECK(cudnnSetFilter4dDescriptor(w, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, i(g.K), i(g.C / g.groups),
                                                 i(g.R), i(g.S)));
     HITO_CUDNN_CHECK(cudnnSetConvolution2dDescriptor(conv, i(g.pad_h), i(g.pad_w), i(g.stride_h), i(g.stride_w),
@@ -162,6 +170,14 @@ void conv2d_forward(float* out, const float* x, const float* weight, const float
     plan.forward = fastest(results, count, "forward");
   }
   Workspace workspace(plan.forward->workspace_bytes);
+  if (act == FusedActivation::Relu && bias) {
+    // out = relu(conv + residual + bias); without a residual z is `out` itself, scaled by 0.
+    const float* z = residual ? residual : out;
+    HITO_CUDNN_CHECK(cudnnConvolutionBiasActivationForward(
+        handle(), &kOne, plan.x, x, plan.w, weight, plan.conv, plan.forward->algo, workspace.get(),
+        plan.forward->workspace_bytes, residual ? &kOne : &kZero, plan.y, z, plan.bias, bias, plan.relu, plan.y, out));
+    return;
+  }
   HITO_CUDNN_CHECK(cudnnConvolutionForward(handle(), &kOne, plan.x, x, plan.w, weight, plan.conv, plan.forward->algo,
                                            workspace.get(), plan.forward->workspace_bytes, &kZero, plan.y, out));
   conv_epilogue(out, bias, residual, act, g.N, g.K, g.P * g.Q);
