@@ -4,6 +4,7 @@
 namespace hito::app {
 
 void register_bench(CLI::App& app);
+void register_embed(CLI::App& app);
 void register_infer(CLI::App& app);
 void register_prepare(CLI::App& app);
 void register_report(CLI::App& app);
@@ -14,6 +15,7 @@ void register_commands(CLI::App& app) {
   register_run(app);
   register_synth(app);
   register_prepare(app);
+  register_embed(app);
   register_report(app);
   register_infer(app);
   register_bench(app);

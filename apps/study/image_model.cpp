@@ -15,6 +15,7 @@
 #include "models/registry.h"
 #include "models/small_cnn.h"
 #include "weights/checkpoint.h"
+#include "weights/safetensors.h"
 #include "weights/state_dict.h"
 
 namespace hito::study {
@@ -83,6 +84,23 @@ MlpConfig head_from_json(const nlohmann::json& j, const std::string& where) {
   c.batch_norm = value_of<bool>(j, "batch_norm", where);
   c.activation = value_of<std::string>(j, "activation", where);
   return c;
+}
+
+// The backbone's tensors of a weights file: an ImageNet checkpoint without its classifier, or the
+// "backbone.*" tensors of an ImageNetwork saved by hito (finetune, scratch), renamed.
+NamedTensors backbone_tensors(const ImageNetworkSpec& spec) {
+  NamedTensors all = read_safetensors(spec.weights_file).tensors;
+  const std::string prefix = "backbone.";
+  const std::string classifier = classifier_weight_name(spec.architecture);
+  const std::string classifier_prefix = classifier.substr(0, classifier.size() - std::strlen("weight"));  // "fc."
+  bool hito_network = false;
+  for (const auto& [name, tensor] : all) hito_network = hito_network || name.rfind(prefix, 0) == 0;
+  NamedTensors kept;
+  for (auto& [name, tensor] : all) {
+    if (hito_network && name.rfind(prefix, 0) == 0) kept.emplace_back(name.substr(prefix.size()), tensor);
+    if (!hito_network && name.rfind(classifier_prefix, 0) != 0) kept.emplace_back(name, tensor);
+  }
+  return kept;
 }
 
 }  // namespace
@@ -185,11 +203,7 @@ std::shared_ptr<ImageClassifier> make_backbone(const ImageNetworkSpec& spec, Gen
       HITO_CHECK(hash == spec.weights_hash, "the pretrained weights file ", spec.weights_file, " has changed: hash ",
                  hash, ", the model was trained with ", spec.weights_hash);
     }
-    // The classifier of an ImageNet checkpoint is not part of a backbone.
-    PretrainedOptions options;
-    const std::string classifier = classifier_weight_name(spec.architecture);  // "fc.weight"
-    options.exclude_prefixes = {classifier.substr(0, classifier.size() - std::strlen("weight"))};
-    load_pretrained(*backbone, spec.weights_file, options);
+    load_pretrained(*backbone, backbone_tensors(spec), {}, spec.weights_file);
   }
   return backbone;
 }
