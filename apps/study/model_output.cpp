@@ -107,6 +107,7 @@ fs::path write_model_folder(const PreparedData& data, const std::string& name, c
   metrics.extra["fit_seconds"] = outputs.fit_seconds;
   metrics.extra["predict_seconds"] = outputs.predict_seconds;
   metrics.extra["fingerprint"] = data.fingerprint;
+  for (const auto& [key, value] : outputs.metrics_extra.items()) metrics.extra[key] = value;
   eval::write_metrics_file(dir / kMetricsFile, metrics);
 
   if (outputs.extra_files) outputs.extra_files(dir);

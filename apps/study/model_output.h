@@ -45,6 +45,8 @@ struct ModelOutputs {
   Evaluation val, test;           // probabilities with their data-set rows
   Tensor embeddings;              // f32 (N, D) over all rows, or undefined
   double fit_seconds = 0.0, predict_seconds = 0.0;
+  // Other entries for metrics.json (what a fusion chose, each modality's contribution, ...).
+  nlohmann::ordered_json metrics_extra = nlohmann::ordered_json::object();
   // Extra files to write into the folder before it is committed (figures of PCA, fusion, ...).
   std::function<void(const std::filesystem::path& folder)> extra_files;
 };
