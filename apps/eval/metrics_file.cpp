@@ -166,17 +166,35 @@ json metrics_to_json(const ClassificationMetrics& m, const std::vector<std::stri
           {"reliability", reliability}};
 }
 
+json split_metrics_to_json(const SplitMetrics& split, const std::vector<std::string>& class_names) {
+  json entry = metrics_to_json(split.metrics, class_names);
+  json intervals = json::object();
+  for (const auto& [name, interval] : split.intervals) intervals[name] = interval_to_json(interval);
+  entry["intervals"] = intervals;
+  return entry;
+}
+
+SplitMetrics split_metrics_from_json(const json& value, const std::string& split, size_t num_classes,
+                                     const std::string& where) {
+  Reader s(value, where);
+  SplitMetrics entry;
+  entry.split = split;
+  entry.metrics = metrics_from(s);
+  HITO_CHECK(entry.metrics.num_classes == static_cast<int64_t>(num_classes), s.where(), ": ", entry.metrics.num_classes,
+             " classes in per_class but ", num_classes, " class names");
+  if (value.contains("intervals"))
+    for (const auto& [name, interval] : value.at("intervals").items())
+      entry.intervals[name] = interval_from(s.child("intervals").child(name));
+  return entry;
+}
+
+Interval interval_from_json(const json& value, const std::string& where) { return interval_from(Reader(value, where)); }
+
 void write_metrics_file(const std::filesystem::path& path, const MetricsFile& file) {
   json out = file.extra;
   out["class_names"] = file.class_names;
   json splits = json::object();
-  for (const auto& s : file.splits) {
-    json entry = metrics_to_json(s.metrics, file.class_names);
-    json intervals = json::object();
-    for (const auto& [name, interval] : s.intervals) intervals[name] = interval_to_json(interval);
-    entry["intervals"] = intervals;
-    splits[s.split] = entry;
-  }
+  for (const auto& s : file.splits) splits[s.split] = split_metrics_to_json(s, file.class_names);
   out["splits"] = splits;
   write_file_atomic(path, out.dump(2) + "\n");
 }
@@ -196,18 +214,8 @@ MetricsFile read_metrics_file(const std::filesystem::path& path) {
     file.class_names.push_back(name.get<std::string>());
   }
   Reader splits = r.child("splits");
-  for (const auto& [split, value] : r.at("splits").items()) {
-    Reader s = splits.child(split);
-    SplitMetrics entry;
-    entry.split = split;
-    entry.metrics = metrics_from(s);
-    HITO_CHECK(entry.metrics.num_classes == static_cast<int64_t>(file.class_names.size()), s.where(), ": ",
-               entry.metrics.num_classes, " classes in per_class but ", file.class_names.size(), " class names");
-    if (value.contains("intervals"))
-      for (const auto& [name, interval] : value.at("intervals").items())
-        entry.intervals[name] = interval_from(s.child("intervals").child(name));
-    file.splits.push_back(std::move(entry));
-  }
+  for (const auto& [split, value] : r.at("splits").items())
+    file.splits.push_back(split_metrics_from_json(value, split, file.class_names.size(), splits.where() + "." + split));
   for (const auto& [key, value] : root.items())
     if (key != "class_names" && key != "splits") file.extra[key] = value;
   return file;

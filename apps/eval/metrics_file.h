@@ -58,6 +58,13 @@ SplitMetrics evaluate_split(const std::string& split, const Predictions& p, cons
 nlohmann::ordered_json metrics_to_json(const ClassificationMetrics& m, const std::vector<std::string>& class_names);
 nlohmann::ordered_json interval_to_json(const Interval& interval);
 
+// One split's entry of metrics.json (the metrics with an "intervals" object) and back; `where`
+// names the entry in errors ("file.json: splits.test").
+nlohmann::ordered_json split_metrics_to_json(const SplitMetrics& split, const std::vector<std::string>& class_names);
+SplitMetrics split_metrics_from_json(const nlohmann::ordered_json& value, const std::string& split, size_t num_classes,
+                                     const std::string& where);
+Interval interval_from_json(const nlohmann::ordered_json& value, const std::string& where);
+
 // Written atomically. Requires one class name per class of every split.
 void write_metrics_file(const std::filesystem::path& path, const MetricsFile& file);
 // Errors name the file and the missing or malformed key.
