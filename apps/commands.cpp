@@ -5,6 +5,7 @@ namespace hito::app {
 
 void register_bench(CLI::App& app);
 void register_embed(CLI::App& app);
+void register_fuse(CLI::App& app);
 void register_image(CLI::App& app);
 void register_infer(CLI::App& app);
 void register_prepare(CLI::App& app);
@@ -18,6 +19,7 @@ void register_commands(CLI::App& app) {
   register_prepare(app);
   register_embed(app);
   register_image(app);
+  register_fuse(app);
   register_report(app);
   register_infer(app);
   register_bench(app);

@@ -1,0 +1,92 @@
+// Finding and reading the model folders a fusion combines.
+#include "apps/study/fusion_inputs.h"
+
+#include <cmath>
+#include <set>
+#include <unordered_map>
+
+#include "apps/study/model_output.h"
+#include "engine/data/npy.h"
+#include "engine/error.h"
+
+namespace hito::study {
+
+const std::vector<std::string>& default_fusion_candidates() {
+  static const std::vector<std::string> names = {"tabular", "image-head", "image-finetune", "image-scratch"};
+  return names;
+}
+
+std::vector<std::string> parse_input_list(const std::string& list) {
+  std::vector<std::string> names;
+  std::set<std::string> seen;
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t comma = list.find(',', start);
+    if (comma == std::string::npos) comma = list.size();
+    std::string name = list.substr(start, comma - start);
+    HITO_CHECK(!name.empty(), "--inputs '", list, "': empty model name");
+    HITO_CHECK(seen.insert(name).second, "--inputs '", list, "': '", name, "' is given twice");
+    names.push_back(name);
+    start = comma + 1;
+  }
+  return names;
+}
+
+std::vector<std::string> resolve_fusion_inputs(const fs::path& run_dir, const std::vector<std::string>& requested,
+                                               bool need_embeddings) {
+  const char* needed = need_embeddings ? kEmbeddingsFile : kPredictionsVal;
+  std::vector<std::string> inputs;
+  if (!requested.empty()) {
+    for (const std::string& name : requested) {
+      fs::path dir = run_dir / name;
+      HITO_CHECK(fs::is_directory(dir), "fusion input '", name, "': no model folder ", dir.string());
+      HITO_CHECK(fs::exists(dir / needed), "fusion input '", name, "': ", (dir / needed).string(),
+                 " is missing (early fusion needs the saved embeddings, late fusion the predictions)");
+      inputs.push_back(name);
+    }
+  } else {
+    for (const std::string& name : default_fusion_candidates())
+      if (fs::exists(run_dir / name / needed)) inputs.push_back(name);
+  }
+  HITO_CHECK(inputs.size() >= 2, "fusion needs at least two model folders with ", needed, " in ", run_dir.string(),
+             ", found ", inputs.size(), requested.empty() ? " (train the tabular and image models first, or name them with --inputs)" : "");
+  return inputs;
+}
+
+Tensor load_input_embeddings(const PreparedData& data, const std::string& name) {
+  fs::path dir = data.run_dir / name;
+  check_model_fingerprint(dir, data);
+  fs::path path = dir / kEmbeddingsFile;
+  HITO_CHECK(fs::exists(path), "fusion input '", name, "': ", path.string(), " is missing");
+  Tensor e = data::load_npy(path);
+  HITO_CHECK(e.dtype() == DType::F32 && e.dim() == 2 && e.size(0) == data.size(), path.string(),
+             ": expected f32 embeddings with one row per data-set row (", data.size(), ", D), got ", e.describe());
+  const float* p = e.data<float>();
+  int64_t d = e.size(1);
+  for (int64_t i = 0; i < e.numel(); ++i)
+    HITO_CHECK(std::isfinite(p[i]), path.string(), ": non-finite value in row ", i / d, " (id ",
+               data.ids[static_cast<size_t>(i / d)], "), column ", i % d);
+  return e;
+}
+
+Tensor load_input_probabilities(const PreparedData& data, const std::string& name, const std::string& split,
+                                const std::vector<int64_t>& rows) {
+  fs::path dir = data.run_dir / name;
+  SavedPredictions saved = read_predictions(dir, split, data);
+  int64_t k = data.num_classes();
+  std::unordered_map<int64_t, int64_t> line_of_row;
+  for (size_t i = 0; i < saved.rows.size(); ++i) line_of_row.emplace(saved.rows[i], static_cast<int64_t>(i));
+  HITO_CHECK(saved.rows.size() == rows.size(), (dir / ("predictions_" + split + ".csv")).string(), " has ",
+             saved.rows.size(), " rows, the prepared ", split, " split ", rows.size());
+  const float* src = saved.probabilities.data<float>();
+  std::vector<float> out(rows.size() * static_cast<size_t>(k));
+  for (size_t i = 0; i < rows.size(); ++i) {
+    auto found = line_of_row.find(rows[i]);
+    HITO_CHECK(found != line_of_row.end(), (dir / ("predictions_" + split + ".csv")).string(), " has no row for id ",
+               data.ids[static_cast<size_t>(rows[i])], " of the ", split, " split");
+    std::copy(src + found->second * k, src + (found->second + 1) * k, out.begin() + static_cast<int64_t>(i) * k);
+  }
+  return Tensor::from_vector(out, {static_cast<int64_t>(rows.size()), k});
+}
+
+}  // namespace hito::study

@@ -1,0 +1,37 @@
+// The inputs of a fusion: the model folders it combines (model_output.h), found in the run folder,
+// and what fusion reads from them, their saved embeddings (early) and class probabilities (late),
+// always checked against the prepared data's fingerprint and aligned to the rows asked for.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "apps/study/prepared_data.h"
+#include "engine/tensor.h"
+
+namespace hito::study {
+
+// The single-modality model folders fusion uses when --inputs is not given, in this order:
+// tabular, image-head, image-finetune, image-scratch (pixels only on request: it duplicates the
+// image modality with a weaker model).
+const std::vector<std::string>& default_fusion_candidates();
+
+// "tabular,image-head" -> {"tabular", "image-head"}; refuses empty names and repeats.
+std::vector<std::string> parse_input_list(const std::string& list);
+
+// The inputs to use: `requested` when not empty (each folder must exist in the run), else the default
+// candidates present in the run (with embeddings.npy when `need_embeddings`). Requires at least two.
+std::vector<std::string> resolve_fusion_inputs(const fs::path& run_dir, const std::vector<std::string>& requested,
+                                               bool need_embeddings);
+
+// <run>/<name>/embeddings.npy: f32 (N, D), one row per data-set row; refuses another fingerprint, a
+// missing file, a wrong row count or non-finite values (naming the folder).
+Tensor load_input_embeddings(const PreparedData& data, const std::string& name);
+
+// The probabilities (rows.size(), K) saved in <run>/<name>/predictions_<split>.csv, reordered to
+// `rows`; refuses a file lacking one of the rows, or with rows of another split.
+Tensor load_input_probabilities(const PreparedData& data, const std::string& name, const std::string& split,
+                                const std::vector<int64_t>& rows);
+
+}  // namespace hito::study
