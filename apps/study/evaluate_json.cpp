@@ -1,0 +1,206 @@
+// eval.json: writing EvalResults and reading them back (for the report). Layout:
+//   {"class_names": [...], "fingerprint": "...", "test_rows": N, "test_lesions": L,
+//    "bootstrap": {"resamples": 1000, "confidence": 0.95, "seed": 0},
+//    "models": [{"name", "kind", "modality", "val_balanced_accuracy", "test": <metrics.json split entry>}],
+//    "families": [{"family", "column", "skipped", "subgroups": [{"name", "rows", "lesions",
+//                  "scores": {<model>: {"ece", "intervals": {<statistic>: <interval>}}}}]}],
+//    "baseline": "<model>" or null, "baseline_note": "...",
+//    "comparisons": [{"fusion", "baseline", "family", "subgroup", "rows", "lesions",
+//                     "bacc_difference": <interval>, "share_fusion_better",
+//                     "mcnemar": {"both_correct", "only_fusion_correct", "only_baseline_correct",
+//                                 "both_wrong", "exact", "statistic", "p_value", "method"}}]}
+// Undefined numbers are null.
+#include <cmath>
+#include <limits>
+
+#include "apps/study/evaluate.h"
+#include "engine/error.h"
+#include "engine/fs.h"
+
+namespace hito::study {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+json number_or_null(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
+
+json intervals_json(const std::map<std::string, eval::Interval>& intervals) {
+  json out = json::object();
+  for (const auto& [name, interval] : intervals) out[name] = eval::interval_to_json(interval);
+  return out;
+}
+
+// Members of one object with the file and path named in errors.
+struct Node {
+  const json& value;
+  std::string where;
+
+  const json& at(const std::string& key) const {
+    HITO_CHECK(value.is_object() && value.contains(key), where, ": missing key \"", key, "\"");
+    return value.at(key);
+  }
+  Node child(const std::string& key) const { return {at(key), where + "." + key}; }
+  Node item(size_t i) const { return {value.at(i), where + "[" + std::to_string(i) + "]"}; }
+  size_t size(const std::string& key) const {
+    HITO_CHECK(at(key).is_array(), where, ": \"", key, "\" must be an array");
+    return at(key).size();
+  }
+  std::string text(const std::string& key) const {
+    const json& v = at(key);
+    if (v.is_null()) return "";
+    HITO_CHECK(v.is_string(), where, ": \"", key, "\" must be a string");
+    return v.get<std::string>();
+  }
+  double number(const std::string& key) const {
+    const json& v = at(key);
+    if (v.is_null()) return std::numeric_limits<double>::quiet_NaN();
+    HITO_CHECK(v.is_number(), where, ": \"", key, "\" must be a number or null");
+    return v.get<double>();
+  }
+  int64_t integer(const std::string& key) const {
+    HITO_CHECK(at(key).is_number_integer(), where, ": \"", key, "\" must be an integer");
+    return at(key).get<int64_t>();
+  }
+  std::map<std::string, eval::Interval> intervals(const std::string& key) const {
+    std::map<std::string, eval::Interval> out;
+    Node node = child(key);
+    HITO_CHECK(node.value.is_object(), node.where, ": expected an object");
+    for (const auto& [name, interval] : node.value.items())
+      out[name] = eval::interval_from_json(interval, node.where + "." + name);
+    return out;
+  }
+};
+
+}  // namespace
+
+json eval_results_to_json(const EvalResults& r) {
+  json out;
+  out["class_names"] = r.class_names;
+  out["fingerprint"] = r.fingerprint;
+  out["test_rows"] = r.test_rows;
+  out["test_lesions"] = r.test_lesions;
+  out["bootstrap"] = {{"resamples", r.bootstrap.resamples}, {"confidence", r.bootstrap.confidence}, {"seed", r.bootstrap.seed}};
+  json models = json::array();
+  for (const auto& m : r.models)
+    models.push_back({{"name", m.name},
+                      {"kind", m.kind},
+                      {"modality", m.modality},
+                      {"val_balanced_accuracy", number_or_null(m.val_balanced_accuracy)},
+                      {"test", eval::split_metrics_to_json(m.test, r.class_names)}});
+  out["models"] = models;
+  json families = json::array();
+  for (const auto& f : r.families) {
+    json subgroups = json::array();
+    for (const auto& s : f.subgroups) {
+      json scores = json::object();
+      for (const auto& [model, score] : s.scores)
+        scores[model] = {{"ece", number_or_null(score.ece)}, {"intervals", intervals_json(score.intervals)}};
+      subgroups.push_back({{"name", s.name}, {"rows", s.rows}, {"lesions", s.lesions}, {"scores", scores}});
+    }
+    families.push_back({{"family", f.family},
+                        {"column", f.column},
+                        {"skipped", f.skipped.empty() ? json(nullptr) : json(f.skipped)},
+                        {"subgroups", subgroups}});
+  }
+  out["families"] = families;
+  out["baseline"] = r.baseline.empty() ? json(nullptr) : json(r.baseline);
+  out["baseline_note"] = r.baseline_note;
+  json comparisons = json::array();
+  for (const auto& c : r.comparisons) {
+    const auto& m = c.mcnemar;
+    comparisons.push_back({{"fusion", c.fusion},
+                           {"baseline", c.baseline},
+                           {"family", c.family},
+                           {"subgroup", c.subgroup},
+                           {"rows", c.rows},
+                           {"lesions", c.lesions},
+                           {"bacc_difference", eval::interval_to_json(c.bacc_difference.difference)},
+                           {"share_fusion_better", number_or_null(c.bacc_difference.share_a_better)},
+                           {"mcnemar",
+                            {{"both_correct", m.both_correct},
+                             {"only_fusion_correct", m.only_a_correct},
+                             {"only_baseline_correct", m.only_b_correct},
+                             {"both_wrong", m.both_wrong},
+                             {"exact", m.exact},
+                             {"statistic", number_or_null(m.statistic)},
+                             {"p_value", number_or_null(m.p_value)},
+                             {"method", m.method()}}}});
+  }
+  out["comparisons"] = comparisons;
+  return out;
+}
+
+EvalResults read_eval_results(const fs::path& path) {
+  json root;
+  try {
+    root = json::parse(read_file(path));
+  } catch (const json::parse_error& e) {
+    HITO_FAIL(path.string(), ": not valid JSON: ", e.what());
+  }
+  Node r{root, path.string()};
+  EvalResults out;
+  for (size_t i = 0; i < r.size("class_names"); ++i) {
+    HITO_CHECK(r.at("class_names")[i].is_string(), r.where, ": class_names must hold strings");
+    out.class_names.push_back(r.at("class_names")[i].get<std::string>());
+  }
+  out.fingerprint = r.text("fingerprint");
+  out.test_rows = r.integer("test_rows");
+  out.test_lesions = r.integer("test_lesions");
+  Node bootstrap = r.child("bootstrap");
+  out.bootstrap.resamples = bootstrap.integer("resamples");
+  out.bootstrap.confidence = bootstrap.number("confidence");
+  out.bootstrap.seed = static_cast<uint64_t>(bootstrap.integer("seed"));
+  Node models = r.child("models");
+  for (size_t i = 0; i < r.size("models"); ++i) {
+    Node m = models.item(i);
+    ModelResult model{m.text("name"), m.text("kind"), m.text("modality"), m.number("val_balanced_accuracy"), {}};
+    model.test = eval::split_metrics_from_json(m.at("test"), "test", out.class_names.size(), m.where + ".test");
+    out.models.push_back(std::move(model));
+  }
+  Node families = r.child("families");
+  for (size_t i = 0; i < r.size("families"); ++i) {
+    Node f = families.item(i);
+    FamilyResult family{f.text("family"), f.text("column"), f.text("skipped"), {}};
+    Node subgroups = f.child("subgroups");
+    for (size_t j = 0; j < f.size("subgroups"); ++j) {
+      Node s = subgroups.item(j);
+      SubgroupResult subgroup{family.family, s.text("name"), s.integer("rows"), s.integer("lesions"), {}};
+      Node scores = s.child("scores");
+      for (const auto& [model, value] : scores.value.items()) {
+        Node score = scores.child(model);
+        subgroup.scores[model] = {score.intervals("intervals"), score.number("ece")};
+      }
+      family.subgroups.push_back(std::move(subgroup));
+    }
+    out.families.push_back(std::move(family));
+  }
+  out.baseline = r.text("baseline");
+  out.baseline_note = r.text("baseline_note");
+  Node comparisons = r.child("comparisons");
+  for (size_t i = 0; i < r.size("comparisons"); ++i) {
+    Node c = comparisons.item(i);
+    ComparisonResult comparison;
+    comparison.fusion = c.text("fusion");
+    comparison.baseline = c.text("baseline");
+    comparison.family = c.text("family");
+    comparison.subgroup = c.text("subgroup");
+    comparison.rows = c.integer("rows");
+    comparison.lesions = c.integer("lesions");
+    comparison.bacc_difference.difference = eval::interval_from_json(c.at("bacc_difference"), c.where + ".bacc_difference");
+    comparison.bacc_difference.share_a_better = c.number("share_fusion_better");
+    Node m = c.child("mcnemar");
+    comparison.mcnemar.both_correct = m.integer("both_correct");
+    comparison.mcnemar.only_a_correct = m.integer("only_fusion_correct");
+    comparison.mcnemar.only_b_correct = m.integer("only_baseline_correct");
+    comparison.mcnemar.both_wrong = m.integer("both_wrong");
+    HITO_CHECK(m.at("exact").is_boolean(), m.where, ": \"exact\" must be true or false");
+    comparison.mcnemar.exact = m.at("exact").get<bool>();
+    comparison.mcnemar.statistic = m.number("statistic");
+    comparison.mcnemar.p_value = m.number("p_value");
+    out.comparisons.push_back(std::move(comparison));
+  }
+  return out;
+}
+
+}  // namespace hito::study
