@@ -6,6 +6,7 @@ namespace hito::app {
 void register_bench(CLI::App& app);
 void register_evaluate(CLI::App& app);
 void register_embed(CLI::App& app);
+void register_explain(CLI::App& app);
 void register_fuse(CLI::App& app);
 void register_image(CLI::App& app);
 void register_infer(CLI::App& app);
@@ -20,6 +21,7 @@ void register_commands(CLI::App& app) {
   register_prepare(app);
   register_embed(app);
   register_image(app);
+  register_explain(app);
   register_fuse(app);
   register_evaluate(app);
   register_report(app);
