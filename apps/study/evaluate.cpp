@@ -87,19 +87,20 @@ std::vector<int64_t> test_positions(const SubgroupFamily& family, const std::str
 
 int64_t distinct(const std::vector<int64_t>& groups) { return static_cast<int64_t>(std::set<int64_t>(groups.begin(), groups.end()).size()); }
 
-ComparisonResult compare(const ModelResult& fusion, const eval::Predictions& f, const ModelResult& baseline,
-                         const eval::Predictions& b, const std::string& family, const std::string& subgroup,
-                         const eval::BootstrapOptions& options) {
+ComparisonResult compare(const std::string& comparison, const ModelResult& model, const eval::Predictions& a,
+                         const ModelResult& reference, const eval::Predictions& b, const std::string& family,
+                         const std::string& subgroup, const eval::BootstrapOptions& options) {
   ComparisonResult c;
-  c.fusion = fusion.name;
-  c.baseline = baseline.name;
+  c.comparison = comparison;
+  c.model = model.name;
+  c.reference = reference.name;
   c.family = family;
   c.subgroup = subgroup;
-  c.rows = f.rows();
-  c.lesions = distinct(f.groups);
+  c.rows = a.rows();
+  c.lesions = distinct(a.groups);
   c.bacc_difference = eval::paired_bootstrap_difference(
-      f, b, [](const eval::Predictions& p) { return eval::balanced_accuracy(p); }, options);
-  c.mcnemar = eval::mcnemar_test(f, b);
+      a, b, [](const eval::Predictions& p) { return eval::balanced_accuracy(p); }, options);
+  c.mcnemar = eval::mcnemar_test(a, b);
   return c;
 }
 
@@ -169,14 +170,14 @@ void write_subgroups_csv(const fs::path& path, const EvalResults& r) {
 }
 
 void write_comparisons_csv(const fs::path& path, const EvalResults& r) {
-  data::CsvWriter csv({"fusion", "baseline", "family", "subgroup", "rows", "lesions", "bacc_difference",
-                       "bacc_difference_lower", "bacc_difference_upper", "share_fusion_better", "both_correct",
-                       "only_fusion_correct", "only_baseline_correct", "both_wrong", "mcnemar_method",
+  data::CsvWriter csv({"comparison", "model", "reference", "family", "subgroup", "rows", "lesions", "bacc_difference",
+                       "bacc_difference_lower", "bacc_difference_upper", "share_model_better", "both_correct",
+                       "only_model_correct", "only_reference_correct", "both_wrong", "mcnemar_method",
                        "mcnemar_statistic", "mcnemar_p_value"});
   for (const auto& c : r.comparisons) {
     const auto& d = c.bacc_difference.difference;
     const auto& m = c.mcnemar;
-    csv.row({c.fusion, c.baseline, c.family, c.subgroup, std::to_string(c.rows), std::to_string(c.lesions),
+    csv.row({c.comparison, c.model, c.reference, c.family, c.subgroup, std::to_string(c.rows), std::to_string(c.lesions),
              num(d.estimate), num(d.lower), num(d.upper), num(c.bacc_difference.share_a_better),
              std::to_string(m.both_correct), std::to_string(m.only_a_correct), std::to_string(m.only_b_correct),
              std::to_string(m.both_wrong), m.method(), num(m.statistic), num(m.p_value)});
@@ -340,14 +341,24 @@ EvalResults run_evaluate(const EvaluateOptions& options) {
     const ModelResult& b = r.models[static_cast<size_t>(best)];
     const eval::Predictions& fp = test[j];
     const eval::Predictions& bp = test[static_cast<size_t>(best)];
-    r.comparisons.push_back(compare(r.models[j], fp, b, bp, "all", "all", r.bootstrap));
+    r.comparisons.push_back(compare(kFusionVsBaseline, r.models[j], fp, b, bp, "all", "all", r.bootstrap));
     for (size_t fi = 0; fi < families.size(); ++fi)  // r.families[fi] holds the subgroups of families[fi] with test rows
       for (const SubgroupResult& s : r.families[fi].subgroups) {
         std::vector<int64_t> positions = test_positions(families[fi], s.name, test_rows);
         r.comparisons.push_back(
-            compare(r.models[j], fp.subset(positions), b, bp.subset(positions), s.family, s.name, r.bootstrap));
+            compare(kFusionVsBaseline, r.models[j], fp.subset(positions), b, bp.subset(positions), s.family, s.name,
+                    r.bootstrap));
       }
   }
+  // Is the top model's lead over each other model supported by a paired interval?
+  size_t top = 0;
+  for (size_t j = 1; j < r.models.size(); ++j)
+    if (r.models[j].test.metrics.balanced_accuracy > r.models[top].test.metrics.balanced_accuracy) top = j;
+  r.best = r.models[top].name;
+  for (size_t j = 0; j < r.models.size(); ++j)
+    if (j != top)
+      r.comparisons.push_back(
+          compare(kBestVsOther, r.models[top], test[top], r.models[j], test[j], "all", "all", r.bootstrap));
 
   OutputDir out(options.run_dir / kEvalFolder);
   write_models_csv(out.path() / "models.csv", r);

@@ -6,9 +6,10 @@
 //   per_class.csv    model,class,support,predicted,precision,recall,f1,auc (test split)
 //   subgroups.csv    model,family,subgroup,rows,lesions, then balanced accuracy, accuracy, macro-F1
 //                    and macro AUC with intervals, and the ECE, of the model on that subgroup's rows
-//   comparisons.csv  fusion,baseline,family,subgroup,rows,lesions, the balanced-accuracy difference
-//                    (fusion - baseline) with its paired interval and the share of resamples where
-//                    the fusion was better, and McNemar's test (discordant counts, method, p-value)
+//   comparisons.csv  comparison,model,reference,family,subgroup,rows,lesions, the balanced-accuracy
+//                    difference (model - reference) with its paired interval and the share of
+//                    resamples where the model was better, and McNemar's test (discordant counts,
+//                    method, p-value); see ComparisonResult for the two kinds of comparison
 //   eval.json        all of the above (per model: the full test metrics of apps/eval/metrics_file.h
 //                    with intervals), the bootstrap settings and how the baseline was chosen
 //   forest_<family>.svg            subgroup balanced accuracy of every model with its interval
@@ -75,12 +76,18 @@ struct FamilyResult {
   std::vector<SubgroupResult> subgroups;  // display order; subgroups with test rows only
 };
 
-// One fusion model against the baseline on some rows ("all"/"all" for the whole test split).
+// A paired comparison of two models on the same rows ("all"/"all" for the whole test split):
+//   "fusion-vs-baseline"  a fusion model (model) against the baseline (reference), overall and in
+//                         every subgroup
+//   "best-vs-other"       the model with the highest test balanced accuracy (model) against each
+//                         other model (reference), overall only: is the ranking supported?
+inline constexpr const char* kFusionVsBaseline = "fusion-vs-baseline";
+inline constexpr const char* kBestVsOther = "best-vs-other";
 struct ComparisonResult {
-  std::string fusion, baseline, family, subgroup;
+  std::string comparison, model, reference, family, subgroup;
   int64_t rows = 0, lesions = 0;
-  eval::PairedDifference bacc_difference;  // fusion - baseline
-  eval::McNemarResult mcnemar;             // a = fusion, b = baseline
+  eval::PairedDifference bacc_difference;  // model - reference
+  eval::McNemarResult mcnemar;             // a = model, b = reference
 };
 
 struct EvalResults {
@@ -90,8 +97,9 @@ struct EvalResults {
   eval::BootstrapOptions bootstrap;
   std::vector<ModelResult> models;
   std::vector<FamilyResult> families;
-  std::string baseline;  // empty when there is none
+  std::string baseline;       // empty when there is none
   std::string baseline_note;  // how it was chosen, or why there are no comparisons
+  std::string best;           // the model with the highest test balanced accuracy
   std::vector<ComparisonResult> comparisons;
 
   const ModelResult* find_model(const std::string& name) const;  // null when absent

@@ -5,9 +5,10 @@
 //    "families": [{"family", "column", "skipped", "subgroups": [{"name", "rows", "lesions",
 //                  "scores": {<model>: {"ece", "intervals": {<statistic>: <interval>}}}}]}],
 //    "baseline": "<model>" or null, "baseline_note": "...",
-//    "comparisons": [{"fusion", "baseline", "family", "subgroup", "rows", "lesions",
-//                     "bacc_difference": <interval>, "share_fusion_better",
-//                     "mcnemar": {"both_correct", "only_fusion_correct", "only_baseline_correct",
+//    "best": "<model>",
+//    "comparisons": [{"comparison", "model", "reference", "family", "subgroup", "rows", "lesions",
+//                     "bacc_difference": <interval>, "share_model_better",
+//                     "mcnemar": {"both_correct", "only_model_correct", "only_reference_correct",
 //                                 "both_wrong", "exact", "statistic", "p_value", "method"}}]}
 // Undefined numbers are null.
 #include <cmath>
@@ -106,21 +107,23 @@ json eval_results_to_json(const EvalResults& r) {
   out["families"] = families;
   out["baseline"] = r.baseline.empty() ? json(nullptr) : json(r.baseline);
   out["baseline_note"] = r.baseline_note;
+  out["best"] = r.best;
   json comparisons = json::array();
   for (const auto& c : r.comparisons) {
     const auto& m = c.mcnemar;
-    comparisons.push_back({{"fusion", c.fusion},
-                           {"baseline", c.baseline},
+    comparisons.push_back({{"comparison", c.comparison},
+                           {"model", c.model},
+                           {"reference", c.reference},
                            {"family", c.family},
                            {"subgroup", c.subgroup},
                            {"rows", c.rows},
                            {"lesions", c.lesions},
                            {"bacc_difference", eval::interval_to_json(c.bacc_difference.difference)},
-                           {"share_fusion_better", number_or_null(c.bacc_difference.share_a_better)},
+                           {"share_model_better", number_or_null(c.bacc_difference.share_a_better)},
                            {"mcnemar",
                             {{"both_correct", m.both_correct},
-                             {"only_fusion_correct", m.only_a_correct},
-                             {"only_baseline_correct", m.only_b_correct},
+                             {"only_model_correct", m.only_a_correct},
+                             {"only_reference_correct", m.only_b_correct},
                              {"both_wrong", m.both_wrong},
                              {"exact", m.exact},
                              {"statistic", number_or_null(m.statistic)},
@@ -177,22 +180,24 @@ EvalResults read_eval_results(const fs::path& path) {
   }
   out.baseline = r.text("baseline");
   out.baseline_note = r.text("baseline_note");
+  out.best = r.text("best");
   Node comparisons = r.child("comparisons");
   for (size_t i = 0; i < r.size("comparisons"); ++i) {
     Node c = comparisons.item(i);
     ComparisonResult comparison;
-    comparison.fusion = c.text("fusion");
-    comparison.baseline = c.text("baseline");
+    comparison.comparison = c.text("comparison");
+    comparison.model = c.text("model");
+    comparison.reference = c.text("reference");
     comparison.family = c.text("family");
     comparison.subgroup = c.text("subgroup");
     comparison.rows = c.integer("rows");
     comparison.lesions = c.integer("lesions");
     comparison.bacc_difference.difference = eval::interval_from_json(c.at("bacc_difference"), c.where + ".bacc_difference");
-    comparison.bacc_difference.share_a_better = c.number("share_fusion_better");
+    comparison.bacc_difference.share_a_better = c.number("share_model_better");
     Node m = c.child("mcnemar");
     comparison.mcnemar.both_correct = m.integer("both_correct");
-    comparison.mcnemar.only_a_correct = m.integer("only_fusion_correct");
-    comparison.mcnemar.only_b_correct = m.integer("only_baseline_correct");
+    comparison.mcnemar.only_a_correct = m.integer("only_model_correct");
+    comparison.mcnemar.only_b_correct = m.integer("only_reference_correct");
     comparison.mcnemar.both_wrong = m.integer("both_wrong");
     HITO_CHECK(m.at("exact").is_boolean(), m.where, ": \"exact\" must be true or false");
     comparison.mcnemar.exact = m.at("exact").get<bool>();

@@ -192,7 +192,9 @@ TEST_F(Evaluate, FusionAgainstTheBaselineChosenOnValidation) {
   EXPECT_EQ(r.baseline, "tabular");  // best on validation, although image-head is better on test
   ASSERT_FALSE(r.comparisons.empty());
   const auto& all = r.comparisons[0];
-  EXPECT_EQ(all.fusion, "fusion-late");
+  EXPECT_EQ(all.comparison, study::kFusionVsBaseline);
+  EXPECT_EQ(all.model, "fusion-late");
+  EXPECT_EQ(all.reference, "tabular");
   EXPECT_EQ(all.family, "all");
   EXPECT_NEAR(all.bacc_difference.difference.estimate, 1.0 - hand_bacc(*t_, tabular_), 1e-12);
   int64_t only_fusion = 0;
@@ -201,10 +203,17 @@ TEST_F(Evaluate, FusionAgainstTheBaselineChosenOnValidation) {
   EXPECT_EQ(all.mcnemar.only_b_correct, 0);
   EXPECT_EQ(all.mcnemar.both_correct, r.test_rows - only_fusion);
   EXPECT_GT(all.bacc_difference.difference.lower, 0.0);
-  // One comparison per subgroup of every family besides the overall one.
+  // One comparison per subgroup of every family besides the overall one, then the best model
+  // (fusion-late) against the two others.
   size_t subgroups = 0;
   for (const auto& f : r.families) subgroups += f.subgroups.size();
-  EXPECT_EQ(r.comparisons.size(), 1 + subgroups);
+  ASSERT_EQ(r.comparisons.size(), 1 + subgroups + 2);
+  EXPECT_EQ(r.best, "fusion-late");
+  const auto& lead = r.comparisons.back();
+  EXPECT_EQ(lead.comparison, study::kBestVsOther);
+  EXPECT_EQ(lead.model, "fusion-late");
+  EXPECT_EQ(lead.reference, "image-head");
+  EXPECT_NEAR(lead.bacc_difference.difference.estimate, 1.0 - hand_bacc(*t_, image_), 1e-12);
 }
 
 TEST_F(Evaluate, FilesAndEvalJsonReadBack) {
@@ -230,6 +239,8 @@ TEST_F(Evaluate, FilesAndEvalJsonReadBack) {
   EXPECT_EQ(back.families.size(), results_->families.size());
   EXPECT_EQ(back.families[1].subgroups.size(), results_->families[1].subgroups.size());
   EXPECT_EQ(back.baseline, "tabular");
+  EXPECT_EQ(back.best, "fusion-late");
+  EXPECT_EQ(back.comparisons.back().comparison, study::kBestVsOther);
   ASSERT_EQ(back.comparisons.size(), results_->comparisons.size());
   EXPECT_EQ(back.comparisons[0].mcnemar.only_a_correct, results_->comparisons[0].mcnemar.only_a_correct);
   EXPECT_DOUBLE_EQ(back.comparisons[0].bacc_difference.difference.upper,
