@@ -5,6 +5,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "apps/study/embed.h"
 #include "apps/study/model_output.h"
 #include "engine/data/npy.h"
 #include "engine/error.h"
@@ -38,6 +39,10 @@ std::vector<std::string> resolve_fusion_inputs(const fs::path& run_dir, const st
   std::vector<std::string> inputs;
   if (!requested.empty()) {
     for (const std::string& name : requested) {
+      if (need_embeddings && (name == kPreparedTabularInput || name.rfind(kEmbeddingsInputPrefix, 0) == 0)) {
+        inputs.push_back(name);  // checked when loaded
+        continue;
+      }
       fs::path dir = run_dir / name;
       HITO_CHECK(fs::is_directory(dir), "fusion input '", name, "': no model folder ", dir.string());
       HITO_CHECK(fs::exists(dir / needed), "fusion input '", name, "': ", (dir / needed).string(),
@@ -54,11 +59,22 @@ std::vector<std::string> resolve_fusion_inputs(const fs::path& run_dir, const st
 }
 
 Tensor load_input_embeddings(const PreparedData& data, const std::string& name) {
-  fs::path dir = data.run_dir / name;
-  check_model_fingerprint(dir, data);
-  fs::path path = dir / kEmbeddingsFile;
-  HITO_CHECK(fs::exists(path), "fusion input '", name, "': ", path.string(), " is missing");
-  Tensor e = data::load_npy(path);
+  fs::path path;
+  Tensor e;
+  if (name == kPreparedTabularInput) {
+    path = data.prepared_dir / "tabular.npy";
+    e = data.tabular;
+  } else if (name.rfind(kEmbeddingsInputPrefix, 0) == 0) {
+    std::string stem = name.substr(std::string(kEmbeddingsInputPrefix).size());
+    path = embeddings_dir_of(data.run_dir) / (stem + ".npy");
+    e = load_embeddings(data, stem).features;
+  } else {
+    fs::path dir = data.run_dir / name;
+    check_model_fingerprint(dir, data);
+    path = dir / kEmbeddingsFile;
+    HITO_CHECK(fs::exists(path), "fusion input '", name, "': ", path.string(), " is missing");
+    e = data::load_npy(path);
+  }
   HITO_CHECK(e.dtype() == DType::F32 && e.dim() == 2 && e.size(0) == data.size(), path.string(),
              ": expected f32 embeddings with one row per data-set row (", data.size(), ", D), got ", e.describe());
   const float* p = e.data<float>();

@@ -25,8 +25,17 @@ std::vector<std::string> parse_input_list(const std::string& list);
 std::vector<std::string> resolve_fusion_inputs(const fs::path& run_dir, const std::vector<std::string>& requested,
                                                bool need_embeddings);
 
-// <run>/<name>/embeddings.npy: f32 (N, D), one row per data-set row; refuses another fingerprint, a
-// missing file, a wrong row count or non-finite values (naming the folder).
+// Early fusion also takes two inputs that are no model folder, the modalities before any training:
+//   "prepared/tabular"    the prepared tabular features (hito prepare's encoding);
+//   "embeddings/<name>"   the backbone features cached by `hito embed` (<run>/embeddings/<name>.npy).
+// A trained model's embedding has seen its training rows' labels, so on those rows it separates the
+// classes better than on new ones; these two have not.
+inline constexpr const char* kPreparedTabularInput = "prepared/tabular";
+inline constexpr const char* kEmbeddingsInputPrefix = "embeddings/";
+
+// The embeddings of an input: <run>/<name>/embeddings.npy, or one of the two above. f32 (N, D), one row
+// per data-set row; refuses another fingerprint, a missing file, a wrong row count or non-finite
+// values (naming the file).
 Tensor load_input_embeddings(const PreparedData& data, const std::string& name);
 
 // The probabilities (rows.size(), K) saved in <run>/<name>/predictions_<split>.csv, reordered to

@@ -121,6 +121,19 @@ TEST(Fuse, EarlyWithPcaAndProjection) {
   }
 }
 
+TEST(Fuse, EarlyTakesThePreparedTabularFeatures) {
+  fs::path run = run_with_inputs("early-prepared");
+  PreparedData data = load_prepared(run);
+  FuseOptions o = quick(run, "early");
+  o.inputs = {"prepared/tabular", "image-head"};
+  o.balance = "none";
+  fs::path folder = run_fuse(o);
+  nlohmann::json config = read_json(folder / kModelConfig);
+  EXPECT_EQ(config["fusion"]["input_widths"], nlohmann::json({data.tabular.size(1), 60}));
+  o.inputs = {"embeddings/none", "image-head"};
+  EXPECT_THROW(run_fuse(o), Error) << "no cached embeddings of that name";
+}
+
 TEST(Fuse, LateChoosesAndWritesCrossFittedValidation) {
   fs::path run = run_with_inputs("late");
   PreparedData data = load_prepared(run);
