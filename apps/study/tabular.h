@@ -1,0 +1,103 @@
+// `hito tabular`: the MLP on the prepared tabular features (milestone 1), trained by the shared loop
+// (class-weighted cross-entropy, early stopping on validation balanced accuracy) and written as the
+// model folder <run>/tabular/ (kind "tabular"; embeddings = the MLP's last hidden layer, every row).
+// Two input modes: "onehot" (prepared tabular.npy: standardised numerics, missing indicators, one-hot
+// blocks) and "embedding" (numeric.npy + a learned embedding per categorical column of codes.npy).
+//
+// The fitting core (fit_tabular) is shared with `hito search` (trials scored on val only) and
+// `hito pixels` (the same MLP on PCA components).
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "apps/study/prepared_data.h"
+#include "apps/study/trainer.h"
+#include "models/mlp.h"
+
+namespace hito::study {
+
+// The hyperparameters `hito search` varies and best.json stores.
+struct TabularHyper {
+  std::string mode = "onehot";  // onehot | embedding
+  int64_t width = 64, depth = 2;
+  float dropout = 0.3f;
+  float lr = 3e-3f, weight_decay = 1e-4f;
+  int64_t batch_size = 128;
+  int64_t epochs = 100, patience = 15;
+  bool class_weighted = true;
+
+  nlohmann::ordered_json to_json() const;
+  // A copy with the entries of `json` (keys of to_json(), any subset) replacing these; an unknown key
+  // or a value of the wrong type or range is an error naming `source`.
+  TabularHyper updated(const nlohmann::json& json, const std::string& source) const;
+  MlpConfig mlp() const;
+  TrainConfig train() const;
+};
+
+struct TabularOptions {
+  fs::path run_dir = "run";
+  // --config: "" (the defaults), "best" (<run>/search/best.json) or a JSON file of hyperparameters.
+  std::string config;
+  TabularHyper hyper;                 // the starting point, replaced by --config's entries
+  nlohmann::json overrides = nlohmann::json::object();  // given explicitly (flags): win over --config
+  std::string name = "tabular";       // folder under the run
+  bool smoke = false;                 // one epoch, to check the wiring (seconds)
+  bool progress = true;
+  Device device = Device::CPU;
+  int threads = 0;
+  uint64_t seed = 0;
+};
+
+// The hyperparameters a run uses: hyper, then --config, then the overrides, then --smoke.
+TabularHyper resolve_hyper(const TabularOptions& options);
+
+// <run>/search/best.json
+fs::path best_config_path(const fs::path& run_dir);
+
+// Trains, evaluates and writes <run>/<name>/; prints val and test scores; returns the folder.
+fs::path run_tabular(const TabularOptions& options);
+
+// The model's inputs: numeric (N, F) f32 and, in embedding mode, codes (N, C) i64 with the
+// vocabulary size of each code column; names for the NaN guard.
+struct TabularInputs {
+  Tensor numeric, codes;
+  std::vector<int64_t> vocabulary_sizes;
+  std::vector<std::string> numeric_names, code_names;
+};
+TabularInputs tabular_inputs(const PreparedData& data, const std::string& mode);
+
+// What fit_tabular hands back. `test` and `embeddings` are filled only when asked for.
+struct TabularFit {
+  std::shared_ptr<TabularModel> model;
+  TrainResult training;
+  Evaluation val, test;
+  Tensor embeddings;  // f32 (N, width) over all rows, manifest order
+  double fit_seconds = 0.0, predict_seconds = 0.0;
+};
+
+struct FitSettings {
+  uint64_t seed = 0;
+  Device device = Device::CPU;
+  bool progress = true;
+  bool with_test = true;  // evaluate test and compute embeddings (search: false, val only)
+  std::string label = "tabular";
+};
+
+// Trains a TabularModel on the train rows with early stopping on the val rows.
+TabularFit fit_tabular(const PreparedData& data, const TabularInputs& inputs, const TabularHyper& hyper,
+                       const FitSettings& settings);
+
+// Rebuilds the model a folder's config.json describes (its "model" entry) and runs it over inputs:
+// f32 (N, K) probabilities. Used by `hito predict`.
+nlohmann::ordered_json tabular_model_json(const TabularInputs& inputs, const TabularHyper& hyper, int64_t classes);
+std::shared_ptr<TabularModel> make_tabular_model(const nlohmann::json& model_json, const std::string& source);
+Tensor predict_probabilities(TabularModel& model, const TabularInputs& inputs, Device device);
+
+// "tabular: val balanced accuracy 0.412 [0.371, 0.455], macro AUC ..." for val and test from metrics.json.
+void print_model_scores(const fs::path& folder);
+
+}  // namespace hito::study
