@@ -184,8 +184,7 @@ ImageNetwork::ImageNetwork(std::shared_ptr<ImageClassifier> backbone_in, int64_t
 
 std::shared_ptr<ImageClassifier> make_backbone(const ImageNetworkSpec& spec, Generator& gen) {
   std::shared_ptr<ImageClassifier> backbone;
-  if (spec.architecture == "small_cnn") {
-    HITO_CHECK(!spec.channels.empty(), "small_cnn needs at least one block of channels");
+  if (spec.architecture == "small_cnn" && !spec.channels.empty()) {  // else the registry's default
     SmallCnnConfig config;
     config.channels = spec.channels;
     config.pool_after.assign(spec.channels.size(), true);

@@ -1,0 +1,103 @@
+// hito embed: the embeddings are the backbone's pooled features of each image in manifest order, a
+// second call with the same inputs reuses them, and a change of weights, input size or data
+// recomputes them.
+#include <gtest/gtest.h>
+
+#include "apps/study/embed.h"
+#include "apps/study/prepare.h"
+#include "engine/autograd.h"
+#include "engine/data/npy.h"
+#include "models/image_preprocess.h"
+#include "models/small_cnn.h"
+#include "tests/support/testing.h"
+#include "tests/image/image_fixture.h"
+#include "weights/state_dict.h"
+
+namespace hito::study {
+namespace {
+
+TEST(Embed, FeaturesOfEachImageInManifestOrder) {
+  fs::path run = image_test_run("embed-order");
+  fs::path weights = small_cnn_weights(run, 3);
+  EmbedOptions o = embed_options(run, weights);
+  EmbedResult r = run_embed(o);
+  EXPECT_FALSE(r.reused);
+  PreparedData data = load_prepared(run);
+  Tensor saved = data::load_npy(r.file);
+  ASSERT_EQ(saved.size(0), data.size());
+  ASSERT_EQ(saved.size(1), 128);  // the small CNN's last block
+
+  // The same features computed by hand: PIL-exact resize of the file, x = pixel / 127.5 - 1.
+  SmallCnnConfig config;
+  config.num_classes = 0;
+  SmallCnn backbone(config);
+  load_state_dict(backbone, read_backbone_tensors(weights), true);
+  backbone.eval();
+  NoGradGuard no_grad;
+  for (int64_t row : {int64_t{0}, data.size() / 2, data.size() - 1}) {
+    data::Image image = resize_bilinear_pil(data::decode_image(data.images[static_cast<size_t>(row)]), 32, 32);
+    Tensor expected = backbone.forward_features(images_to_batch({image}, {0.5f, 0.5f, 0.5f}, {0.5f, 0.5f, 0.5f}));
+    EXPECT_TRUE(testing::all_close(saved.rows(row, row + 1), expected, 1e-4f, 1e-5f)) << "row " << row;
+  }
+  // One id per row, in manifest order.
+  std::string ids = read_file(run / "embeddings" / "small_cnn.ids.csv");
+  EXPECT_EQ(ids.substr(0, ids.find('\n')), data.config.id_column);
+  EXPECT_NE(ids.find("\n" + data.ids[0] + "\n"), std::string::npos);
+}
+
+TEST(Embed, ReusedWhenNothingChangedRecomputedOtherwise) {
+  fs::path run = image_test_run("embed-cache");
+  fs::path weights = small_cnn_weights(run, 3), other_weights = small_cnn_weights(run, 4);
+  EmbedOptions o = embed_options(run, weights);
+  EmbedResult first = run_embed(o);
+  Tensor first_values = data::load_npy(first.file);
+  EXPECT_FALSE(first.reused);
+
+  EmbedResult again = run_embed(o);
+  EXPECT_TRUE(again.reused);
+  EXPECT_TRUE(testing::all_close(data::load_npy(again.file), first_values, 0, 0));
+
+  // Other backbone weights (same file name, new content).
+  fs::copy_file(other_weights, weights, fs::copy_options::overwrite_existing);
+  EmbedResult new_weights = run_embed(o);
+  EXPECT_FALSE(new_weights.reused);
+  EXPECT_FALSE(testing::all_close(data::load_npy(new_weights.file), first_values, 1e-3f, 1e-3f));
+  EXPECT_TRUE(run_embed(o).reused);
+
+  // Another input size, then flip averaging.
+  o.size = 40;
+  EXPECT_FALSE(run_embed(o).reused);
+  o.tta_flip = true;
+  EXPECT_FALSE(run_embed(o).reused);
+  EXPECT_TRUE(run_embed(o).reused);
+
+  // Other data in the same run folder: a new preparation replaces prepared/.
+  fs::remove_all(run / "prepared");
+  fs::copy(prepared_run_for_tests(120, 2) / "prepared", run / "prepared", fs::copy_options::recursive);
+  EmbedResult new_data = run_embed(o);
+  EXPECT_FALSE(new_data.reused);
+  EXPECT_EQ(new_data.rows, 120);
+}
+
+TEST(Embed, LoadRefusesEmbeddingsOfOtherData) {
+  fs::path run = image_test_run("embed-other-data");
+  run_embed(embed_options(run, small_cnn_weights(run, 3)));
+  EXPECT_EQ(load_embeddings(load_prepared(run), "small_cnn").features.size(0), 160);
+  fs::remove_all(run / "prepared");
+  fs::copy(prepared_run_for_tests(120, 2) / "prepared", run / "prepared", fs::copy_options::recursive);
+  try {
+    load_embeddings(load_prepared(run), "small_cnn");
+    FAIL() << "embeddings of other data were accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("hito embed"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Embed, NeedsABackbone) {
+  fs::path run = image_test_run("embed-none");
+  EmbedOptions o = embed_options(run, "");
+  EXPECT_THROW(run_embed(o), Error);
+}
+
+}  // namespace
+}  // namespace hito::study

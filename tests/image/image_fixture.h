@@ -1,0 +1,53 @@
+// Shared set-up of the image tests: a private copy of the prepared synthetic run (so that the
+// model folders written do not land in the run other suites share) and small backbone checkpoints.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "apps/study/embed.h"
+#include "apps/study/prepare.h"
+#include "engine/fs.h"
+#include "models/small_cnn.h"
+#include "tests/support/testing.h"
+#include "weights/safetensors.h"
+#include "weights/state_dict.h"
+
+namespace hito::study {
+
+// <tmp>/<name>/ holding prepared/ of prepared_run_for_tests(160, 1).
+inline fs::path image_test_run(const std::string& name) {
+  fs::path run = testing::temp_dir("hito-image-" + name);
+  fs::copy(prepared_run_for_tests(160, 1) / "prepared", run / "prepared", fs::copy_options::recursive);
+  return run;
+}
+
+// A SmallCnn checkpoint with a 7-class classifier ("fc."), as a converted checkpoint would have.
+inline fs::path small_cnn_weights(const fs::path& dir, uint64_t seed) {
+  Generator gen(seed);
+  SmallCnn model(SmallCnnConfig{}, gen);
+  fs::path path = dir / ("small_cnn_" + std::to_string(seed) + ".safetensors");
+  save_state_dict(model, path);
+  return path;
+}
+
+// The file's tensors without the classifier.
+inline NamedTensors read_backbone_tensors(const fs::path& path) {
+  NamedTensors kept;
+  for (auto& [name, tensor] : read_safetensors(path).tensors)
+    if (name.rfind("fc.", 0) != 0) kept.emplace_back(name, tensor);
+  return kept;
+}
+
+inline EmbedOptions embed_options(const fs::path& run, const fs::path& weights) {
+  EmbedOptions o;
+  o.run_dir = run;
+  o.weights = weights;
+  o.backbone = "small_cnn";
+  o.size = 32;
+  o.batch_size = 16;
+  o.progress = false;
+  return o;
+}
+
+}  // namespace hito::study
