@@ -181,7 +181,7 @@ Tensor occlusion(ImageClassifier& network, const Tensor& images, const std::vect
   const int64_t N = images.size(0), H = images.size(2), W = images.size(3), S = H * W;
   const OcclusionOptions o = resolve_occlusion(options, H, W);
   const std::vector<int64_t> ys = patch_positions(H, o.patch, o.stride), xs = patch_positions(W, o.patch, o.stride);
-  const int64_t ph = o.patch, pw = o.patch;
+  const int64_t side = o.patch;
   const int64_t positions = static_cast<int64_t>(ys.size() * xs.size());
   auto corner = [&](int64_t k) {  // top-left (y, x) of patch position k, row-major over the grid
     const auto columns = static_cast<int64_t>(xs.size());
@@ -212,14 +212,14 @@ Tensor occlusion(ImageClassifier& network, const Tensor& images, const std::vect
         const auto [y0, x0] = corner(first + i);
         std::copy(image, image + 3 * S, b + i * 3 * S);
         for (int64_t c = 0; c < 3; ++c)
-          for (int64_t y = y0; y < y0 + ph; ++y) std::fill_n(b + i * 3 * S + c * S + y * W + x0, pw, colour[c]);
+          for (int64_t y = y0; y < y0 + side; ++y) std::fill_n(b + i * 3 * S + c * S + y * W + x0, side, colour[c]);
       }
       std::vector<float> probs = softmax(network.forward(batch.to(device)), 1).to(Device::CPU).to_vector<float>();
       for (int64_t i = 0; i < B; ++i) {
         const auto [y0, x0] = corner(first + i);
         const float drop = p_base - probs[static_cast<size_t>(i * K + classes[n])];
-        for (int64_t y = y0; y < y0 + ph; ++y)
-          for (int64_t x = x0; x < x0 + pw; ++x) {
+        for (int64_t y = y0; y < y0 + side; ++y)
+          for (int64_t x = x0; x < x0 + side; ++x) {
             map[y * W + x] += drop;
             covered[static_cast<size_t>(y * W + x)] += 1.0f;
           }

@@ -137,6 +137,7 @@ fs::path run_explain(const ExplainOptions& options) {
   const ImagePreprocessing& pre = loaded.spec.preprocessing;
   const int64_t H = pre.height, W = pre.width, S = H * W, K = data.num_classes();
   const std::vector<std::string>& methods = options.methods;
+  const explain::OcclusionOptions occlusion = explain::resolve_occlusion(options.occlusion, H, W);  // checked early
   const int64_t per_class = options.smoke ? std::min<int64_t>(options.per_class, 1) : options.per_class;
   const int64_t limit = options.smoke ? (options.limit > 0 ? std::min<int64_t>(options.limit, 16) : 16) : options.limit;
 
@@ -224,7 +225,7 @@ fs::path run_explain(const ExplainOptions& options) {
     }
     for (size_t m = 0; m < methods.size(); ++m) {
       const auto t0 = Clock::now();
-      Tensor maps = explain::explanation_map(methods[m], network, x, predicted, options.occlusion);
+      Tensor maps = explain::explanation_map(methods[m], network, x, predicted, occlusion);
       seconds[m] += std::chrono::duration<double>(Clock::now() - t0).count();
       const float* values = maps.data<float>();
       for (int64_t i = 0; i < B; ++i) {
@@ -261,7 +262,6 @@ fs::path run_explain(const ExplainOptions& options) {
   summary["explained_class"] = "predicted";
   summary["tta_flip_ignored"] = loaded.spec.tta_flip;
   summary["methods"] = methods;
-  const explain::OcclusionOptions occlusion = explain::resolve_occlusion(options.occlusion, H, W);
   summary["occlusion"] = {{"patch", occlusion.patch}, {"stride", occlusion.stride}, {"fill", "image mean colour"}};
   summary["test_rows"] = test.size();
   summary["test_rows_with_masks"] = with_mask.size();
@@ -288,10 +288,10 @@ fs::path run_explain(const ExplainOptions& options) {
     for (const auto& m : methods)
       report::write_png(out.path() / (m + "_grid.png"),
                         explain::explanation_grid(grid_images, m, data.classes, columns,
-                                                  explain::method_title(m) + " - " + model_dir.filename().string()));
+                                                  explain::method_title(m)));
     if (!mask_paths.empty())
       report::write_png(out.path() / "images_grid.png",
-                        explain::image_grid(grid_images, data.classes, columns, "Test images with lesion outline"));
+                        explain::image_grid(grid_images, data.classes, columns, "Lesion outlines"));
   }
   write_file_atomic(out.path() / "mask_scores.json", summary.dump(2) + "\n");
   out.commit();
