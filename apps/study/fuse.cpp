@@ -9,6 +9,7 @@
 #include "apps/eval/metrics.h"
 #include "apps/report/bar_chart.h"
 #include "apps/study/early_fusion.h"
+#include "apps/study/embed.h"
 #include "apps/study/fusion_inputs.h"
 #include "apps/study/image.h"
 #include "apps/study/image_batches.h"
@@ -178,6 +179,11 @@ fs::path run_early(const FuseOptions& o, const PreparedData& data) {
 
   out.config = {{"kind", fusion_model_name("early")}, {"fusion", config.to_json()},
                 {"train", train_config_json(train_config, batch_size)}, {"seed", o.seed}};
+  // The backbones of embeddings/<name> inputs, so that hito predict can remake them for new images.
+  for (const std::string& name : inputs)
+    if (name.rfind(kEmbeddingsInputPrefix, 0) == 0)
+      out.config["embedding_backbones"][name] =
+          load_embeddings(data, name.substr(std::string(kEmbeddingsInputPrefix).size())).backbone.to_json();
   if (!explained.empty()) out.config["pca_variance_kept"] = explained;
   out.metrics_extra["balance"] = o.balance;
   out.metrics_extra["val_bacc_all"] = full_bacc;

@@ -1,0 +1,25 @@
+// `hito predict` for the fusion model folders (predict.h's registry):
+//   fusion-late   each input model folder (beside the fusion folder, in the same run) applied to the
+//                 new data by its own predictor, then the saved combiner;
+//   fusion-early  each input's embedding recomputed for the new rows, then the saved network:
+//                 "prepared/tabular" through the fitted encoder, "embeddings/<name>" through the
+//                 recorded pretrained backbone and preprocessing. An input that is a trained model
+//                 folder (tabular, image-head, ...) is refused with a clear message: the registry's
+//                 predictors give probabilities, not embeddings, so its embedding cannot be remade;
+//                 fuse prepared/tabular and embeddings/<name> for a fusion usable on new data;
+//   fusion-joint  the network on the new rows' images (the recorded preprocessing) and encoded
+//                 tabular features.
+#pragma once
+
+#include "apps/study/predict.h"
+
+namespace hito::study {
+
+Tensor predict_fusion_late(const ModelFolder& model, const NewData& data);
+Tensor predict_fusion_early(const ModelFolder& model, const NewData& data);
+Tensor predict_fusion_joint(const ModelFolder& model, const NewData& data);
+
+// Registers the three under "fusion-late", "fusion-early", "fusion-joint".
+void register_fusion_predictors();
+
+}  // namespace hito::study
