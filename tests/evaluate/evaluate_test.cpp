@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "apps/report/sections/sections.h"
 #include "apps/study/evaluate.h"
 #include "apps/study/model_output.h"
 #include "apps/study/prepare.h"
@@ -245,6 +246,24 @@ TEST_F(Evaluate, FilesAndEvalJsonReadBack) {
   EXPECT_EQ(back.comparisons[0].mcnemar.only_a_correct, results_->comparisons[0].mcnemar.only_a_correct);
   EXPECT_DOUBLE_EQ(back.comparisons[0].bacc_difference.difference.upper,
                    results_->comparisons[0].bacc_difference.difference.upper);
+}
+
+TEST_F(Evaluate, TheReportShowsTheEvaluationAndTheDraftedDiscussionLast) {
+  report::Report built = report::build_report({t_->run, false});
+  ASSERT_GE(built.sections().size(), 2u);
+  EXPECT_EQ(built.sections().back().title(), "Discussion (draft)");
+  std::string html = built.render();
+  for (const char* part : {"Evaluation on the test split", "Subgroups", "Calibration", "Paired comparisons",
+                           "Draft for the researcher", "Does fusion help?", "fusion-late is higher than tabular"})
+    EXPECT_NE(html.find(part), std::string::npos) << part;
+}
+
+TEST(EvaluateReport, SkippedWithTheCommandWhenThereIsNoEvaluation) {
+  fs::path run = testing::temp_dir("evaluate_no_eval");
+  report::Report built = report::build_report({run, false});
+  std::string html = built.render();
+  EXPECT_NE(html.find("Run `hito evaluate --run"), std::string::npos);
+  EXPECT_NE(html.find("which `hito evaluate` writes"), std::string::npos);
 }
 
 TEST(EvaluateRefusal, AModelTrainedOnOtherDataIsRefusedAndNothingIsWritten) {

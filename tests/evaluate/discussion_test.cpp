@@ -1,0 +1,169 @@
+// The drafted discussion's wording rules on constructed numbers: a difference whose interval
+// includes 0 is never called higher or lower, the fusion target is only declared met when
+// the numbers meet it, small subgroups are named as too small, explanation scores are read from
+// mask_scores.csv and compared with their chance level.
+#include <gtest/gtest.h>
+
+#include <limits>
+
+#include "apps/report/sections/discussion.h"
+#include "engine/fs.h"
+#include "tests/support/testing.h"
+
+namespace hito {
+namespace {
+
+eval::Interval interval(double estimate, double lower, double upper) {
+  eval::Interval i;
+  i.estimate = estimate;
+  i.lower = lower;
+  i.upper = upper;
+  return i;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+std::string all_text(const std::vector<report::DiscussionPart>& parts) {
+  std::string text;
+  for (const auto& part : parts)
+    for (const auto& p : part.paragraphs) text += p + "\n";
+  return text;
+}
+
+TEST(Discussion, ADifferenceIsOnlyClaimedWhenItsIntervalExcludesZero) {
+  std::string up = report::describe_difference("A", "B", interval(0.05, 0.01, 0.09));
+  EXPECT_TRUE(contains(up, "A is higher than B by 0.050")) << up;
+  std::string down = report::describe_difference("A", "B", interval(-0.05, -0.09, -0.01));
+  EXPECT_TRUE(contains(down, "A is lower than B by 0.050")) << down;
+  for (const auto& i : {interval(0.04, -0.01, 0.09), interval(-0.04, -0.09, 0.01), interval(0.02, 0.0, 0.05),
+                        interval(0.0, std::numeric_limits<double>::quiet_NaN(), 0.1)}) {
+    std::string none = report::describe_difference("A", "B", i);
+    EXPECT_TRUE(contains(none, "no evidence of a difference")) << none;
+    EXPECT_FALSE(contains(none, "higher") || contains(none, "lower") || contains(none, "better")) << none;
+  }
+}
+
+// Two classes, a baseline "image-head" and a fusion "fusion-late"; `overall` is the fusion's paired
+// difference, `in_female` its difference among female patients (n = 100), and a 10-image site.
+study::EvalResults constructed(const eval::Interval& overall, const eval::Interval& in_female, double fusion_bacc) {
+  study::EvalResults r;
+  r.class_names = {"mel", "nv"};
+  r.test_rows = 200;
+  r.test_lesions = 180;
+  auto model = [&](const std::string& name, const std::string& modality, double bacc) {
+    study::ModelResult m;
+    m.name = name;
+    m.modality = modality;
+    m.val_balanced_accuracy = bacc;
+    auto& metrics = m.test.metrics;
+    metrics.rows = 200;
+    metrics.num_classes = 2;
+    metrics.balanced_accuracy = bacc;
+    metrics.ece = 0.05;
+    metrics.per_class = {{40, 30, 0, 0.5, 0, 0.8}, {160, 170, 0, 0.9, 0, 0.8}};
+    metrics.confusion = {{20, 20}, {16, 144}};
+    m.test.intervals["balanced_accuracy"] = interval(bacc, bacc - 0.05, bacc + 0.05);
+    m.test.intervals["macro_auc"] = interval(0.8, 0.75, 0.85);
+    return m;
+  };
+  r.models = {model("image-head", "image", 0.70), model("fusion-late", "fusion", fusion_bacc)};
+  r.best = "fusion-late";
+  r.baseline = "image-head";
+  r.baseline_note = "the single-modality model with the highest validation balanced accuracy (0.7)";
+  study::FamilyResult sex{"sex", "sex", "", {}};
+  study::SubgroupResult female{"sex", "female", 100, 90, {}};
+  study::SubgroupResult site{"site", "ear", 10, 10, {}};
+  for (const auto& m : r.models) {
+    female.scores[m.name].intervals["balanced_accuracy"] = interval(0.7, 0.6, 0.8);
+    site.scores[m.name].intervals["balanced_accuracy"] = interval(0.2, 0.0, 0.6);
+  }
+  sex.subgroups.push_back(female);
+  r.families.push_back(sex);
+  r.families.push_back({"site", "localization", "", {site}});
+  auto comparison = [&](const std::string& kind, const std::string& family, const std::string& subgroup,
+                        const eval::Interval& d) {
+    study::ComparisonResult c;
+    c.comparison = kind;
+    c.model = "fusion-late";
+    c.reference = "image-head";
+    c.family = family;
+    c.subgroup = subgroup;
+    c.rows = family == "all" ? 200 : 100;
+    c.bacc_difference.difference = d;
+    c.mcnemar.only_a_correct = 12;
+    c.mcnemar.only_b_correct = 8;
+    c.mcnemar.p_value = 0.5;
+    return c;
+  };
+  r.comparisons = {comparison(study::kFusionVsBaseline, "all", "all", overall),
+                   comparison(study::kFusionVsBaseline, "sex", "female", in_female),
+                   comparison(study::kBestVsOther, "all", "all", overall)};
+  return r;
+}
+
+TEST(Discussion, NoClaimThatFusionHelpsWhenTheIntervalIncludesZero) {
+  auto text = all_text(report::draft_discussion(constructed(interval(0.02, -0.01, 0.05), interval(0.03, -0.02, 0.08), 0.72), {}));
+  EXPECT_TRUE(contains(text, "no evidence of a difference between fusion-late and image-head")) << text;
+  EXPECT_FALSE(contains(text, "fusion-late is higher than")) << text;
+  EXPECT_TRUE(contains(text, "In no class or subgroup")) << text;
+  EXPECT_TRUE(contains(text, "target") && contains(text, "is not met")) << text;
+  EXPECT_TRUE(contains(text, "ranking among these models is therefore open")) << text;
+  EXPECT_TRUE(contains(text, "site ear (n = 10)")) << text;  // too small to judge
+  EXPECT_TRUE(contains(text, "No explanation scores")) << text;
+}
+
+TEST(Discussion, ClaimsAndTheTargetFollowTheIntervals) {
+  // Fusion 0.04 above with an interval excluding 0, and above 0.75: the target is met.
+  auto met = all_text(report::draft_discussion(constructed(interval(0.04, 0.01, 0.07), interval(0.06, 0.02, 0.10), 0.76), {}));
+  EXPECT_TRUE(contains(met, "fusion-late is higher than image-head by 0.040 (95% CI 0.010 to 0.070)")) << met;
+  EXPECT_TRUE(contains(met, "is met")) << met;
+  EXPECT_TRUE(contains(met, "above 0 (interval excluding 0) for female patients")) << met;
+  EXPECT_TRUE(contains(met, "by chance alone")) << met;
+  // The same difference, but the fusion's balanced accuracy is below 0.75: not met.
+  auto low = all_text(report::draft_discussion(constructed(interval(0.04, 0.01, 0.07), interval(0.0, -0.04, 0.04), 0.74), {}));
+  EXPECT_TRUE(contains(low, "is not met")) << low;
+  // 0.02 above with an interval excluding 0: a supported difference, still short of the target.
+  auto small = all_text(report::draft_discussion(constructed(interval(0.02, 0.005, 0.035), interval(0.0, -0.04, 0.04), 0.9), {}));
+  EXPECT_TRUE(contains(small, "fusion-late is higher than image-head")) << small;
+  EXPECT_TRUE(contains(small, "is not met")) << small;
+  // A fusion worse in a subgroup is said so.
+  auto hurt = all_text(report::draft_discussion(constructed(interval(0.0, -0.03, 0.03), interval(-0.08, -0.12, -0.03), 0.7), {}));
+  EXPECT_TRUE(contains(hurt, "below 0 (interval excluding 0) for female patients")) << hurt;
+}
+
+TEST(Discussion, WithoutAFusionModelItSaysSo) {
+  study::EvalResults r = constructed(interval(0.0, -0.03, 0.03), interval(0.0, -0.03, 0.03), 0.7);
+  r.models.pop_back();
+  r.best = "image-head";
+  r.comparisons.clear();
+  auto text = all_text(report::draft_discussion(r, {}));
+  EXPECT_TRUE(contains(text, "No fusion model in this run")) << text;
+  EXPECT_TRUE(contains(text, "only model evaluated")) << text;
+}
+
+TEST(Discussion, ExplanationScoresFromMaskScoresAgainstChance) {
+  fs::path dir = testing::temp_dir("discussion_explain");
+  write_file_atomic(dir / "mask_scores.csv",
+                    "method,class,rows,pointing_game,energy_inside,mask_area,flat_maps\n"
+                    "gradcam,mel,10,0.9,0.6,0.3,0\n"
+                    "gradcam,all,50,0.8,0.55,0.35,1\n"
+                    "saliency,all,50,0.3,0.32,0.35,0\n"
+                    "occlusion,all,0,,,,0\n");
+  auto scores = report::read_explanation_scores(dir / "mask_scores.csv");
+  ASSERT_EQ(scores.size(), 3u);
+  EXPECT_EQ(scores[0].method, "gradcam");
+  EXPECT_EQ(scores[0].rows, 50);
+  EXPECT_DOUBLE_EQ(scores[0].pointing_game, 0.8);
+  EXPECT_TRUE(std::isnan(scores[2].pointing_game));
+  EXPECT_TRUE(report::read_explanation_scores(dir / "absent.csv").empty());
+
+  auto text = all_text(report::draft_discussion(constructed(interval(0.0, -0.03, 0.03), interval(0.0, -0.03, 0.03), 0.7), scores));
+  EXPECT_TRUE(contains(text, "gradcam: the map's maximum falls on the lesion in 80% of 50")) << text;
+  EXPECT_TRUE(contains(text, "pointing game is above chance")) << text;
+  EXPECT_TRUE(contains(text, "saliency") && contains(text, "pointing game is not above chance")) << text;
+  EXPECT_TRUE(contains(text, "cannot be compared with chance")) << text;
+  EXPECT_TRUE(contains(text, "point estimates without intervals")) << text;
+}
+
+}  // namespace
+}  // namespace hito
