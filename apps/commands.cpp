@@ -14,12 +14,14 @@ void register_prepare(CLI::App& app);
 void register_report(CLI::App& app);
 void register_run(CLI::App& app);
 void register_synth(CLI::App& app);
+void register_search(CLI::App& app);
 void register_tabular(CLI::App& app);
 
 void register_commands(CLI::App& app) {
   register_run(app);
   register_synth(app);
   register_prepare(app);
+  register_search(app);
   register_tabular(app);
   register_embed(app);
   register_image(app);

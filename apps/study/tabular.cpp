@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include "apps/study/model_output.h"
 #include "engine/autograd.h"
@@ -48,10 +49,16 @@ nlohmann::json read_json_file(const fs::path& path, const std::string& what) {
 
 }  // namespace
 
+double tidy(float value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6g", static_cast<double>(value));
+  return std::strtod(text, nullptr);
+}
+
 nlohmann::ordered_json TabularHyper::to_json() const {
   return {{"mode", mode},       {"width", width},
-          {"depth", depth},     {"dropout", dropout},
-          {"lr", lr},           {"weight_decay", weight_decay},
+          {"depth", depth},     {"dropout", tidy(dropout)},
+          {"lr", tidy(lr)},     {"weight_decay", tidy(weight_decay)},
           {"batch_size", batch_size}, {"epochs", epochs},
           {"patience", patience}, {"class_weighted", class_weighted}};
 }

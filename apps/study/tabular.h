@@ -20,6 +20,10 @@
 
 namespace hito::study {
 
+// A float as the shortest decimal of 6 significant digits (0.001, not 0.0010000000474974513), for
+// JSON and CSV files that people read.
+double tidy(float value);
+
 // The hyperparameters `hito search` varies and best.json stores.
 struct TabularHyper {
   std::string mode = "onehot";  // onehot | embedding

@@ -10,6 +10,7 @@ const std::vector<SectionEntry>& section_builders() {
       {"overview", build_overview_section},
       {"data preparation", build_prepared_section},
       {"models", build_model_sections},
+      {"fusion", build_fusion_section},
       {"evaluation", build_evaluation_section},
       {"discussion", build_discussion_section},  // keep last: it draws on every section before it
   };
