@@ -9,6 +9,7 @@ const std::vector<SectionEntry>& section_builders() {
   static const std::vector<SectionEntry> builders = {
       {"overview", build_overview_section},
       {"data preparation", build_prepared_section},
+      {"hyperparameter search", build_search_section},
       {"models", build_model_sections},
       {"fusion", build_fusion_section},
       {"evaluation", build_evaluation_section},
