@@ -37,8 +37,9 @@ void register_fuse(CLI::App& app) {
   CLI::App* command = app.add_subcommand("fuse", "Fusion of the modalities: early (embeddings), late (probabilities), joint (one network)");
   command->add_option("--kind", o->kind, "early, late or joint")->required()->check(CLI::IsMember({"early", "late", "joint"}));
   command->add_option("--inputs", flags->inputs,
-                      "early, late: model folders of the run, comma-separated (default: those of tabular, image-head, "
-                      "image-finetune, image-scratch present)");
+                      "Comma-separated model folders of the run; early also takes prepared/tabular and "
+                      "embeddings/<name> (default early: prepared/tabular + the cached embeddings; late: those of "
+                      "tabular, image-head, image-finetune, image-scratch present)");
   command->add_option("--balance", o->balance, "early: pca, project or none")
       ->check(CLI::IsMember({"pca", "project", "none"}))
       ->capture_default_str();
@@ -69,12 +70,12 @@ void register_fuse(CLI::App& app) {
   command->add_flag("--augment,!--no-augment", o->augment, "joint: training augmentation (default on)");
   auto* epochs = command->add_option("--epochs", o->train.epochs, "Maximum epochs (default 100 early, 30 joint)");
   auto* patience = command->add_option("--patience", o->train.patience, "Epochs without a better val balanced accuracy (default 15 early, 8 joint)");
-  command->add_option("--lr", o->train.lr, "Learning rate")->capture_default_str();
+  auto* lr = command->add_option("--lr", o->train.lr, "Learning rate (default 0.01 early, 0.001 joint)");
   command->add_option("--weight-decay", o->train.weight_decay, "Weight decay")->capture_default_str();
   command->add_option("--batch-size", o->batch_size, "Rows per step (default 256 early, 32 joint)");
   command->add_flag("--smoke", o->smoke, "One epoch, to check the wiring");
   add_common_options(*command, *common);
-  command->callback([o, flags, common, epochs, patience] {
+  command->callback([o, flags, common, epochs, patience, lr] {
     study::FuseOptions options = *o;
     options.device = apply_common_options(*common);
     options.run_dir = common->run_dir;
@@ -83,6 +84,7 @@ void register_fuse(CLI::App& app) {
     if (!flags->inputs.empty()) options.inputs = study::parse_input_list(flags->inputs);
     if (!flags->modality_weights.empty()) options.modality_weights = parse_weights(flags->modality_weights);
     if (epochs->count() == 0) options.train.epochs = options.kind == "joint" ? 30 : 100;
+    if (lr->count() == 0) options.train.lr = options.kind == "joint" ? 1e-3f : 1e-2f;
     if (patience->count() == 0) options.train.patience = options.kind == "joint" ? 8 : 15;
     if (options.kind == "joint" && !flags->scratch)
       options.weights = flags->weights.empty() ? find_default_weights() : std::filesystem::path(flags->weights);

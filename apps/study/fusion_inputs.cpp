@@ -1,6 +1,7 @@
 // Finding and reading the model folders a fusion combines.
 #include "apps/study/fusion_inputs.h"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 #include <unordered_map>
@@ -49,9 +50,24 @@ std::vector<std::string> resolve_fusion_inputs(const fs::path& run_dir, const st
                  " is missing (early fusion needs the saved embeddings, late fusion the predictions)");
       inputs.push_back(name);
     }
-  } else {
+  } else if (!need_embeddings) {
     for (const std::string& name : default_fusion_candidates())
       if (fs::exists(run_dir / name / needed)) inputs.push_back(name);
+  } else {
+    inputs.push_back(kPreparedTabularInput);
+    std::vector<std::string> cached;
+    const fs::path embeddings = embeddings_dir_of(run_dir);
+    if (fs::is_directory(embeddings))
+      for (const auto& entry : fs::directory_iterator(embeddings)) {
+        const std::string file = entry.path().filename().string(), suffix = ".provenance.json";
+        if (file.size() > suffix.size() && file.compare(file.size() - suffix.size(), suffix.size(), suffix) == 0)
+          cached.push_back(kEmbeddingsInputPrefix + file.substr(0, file.size() - suffix.size()));
+      }
+    std::sort(cached.begin(), cached.end());
+    inputs.insert(inputs.end(), cached.begin(), cached.end());
+    if (cached.empty())
+      for (const std::string& name : {"image-finetune", "image-scratch", "image-head"})
+        if (fs::exists(run_dir / name / kEmbeddingsFile)) inputs.push_back(name);
   }
   HITO_CHECK(inputs.size() >= 2, "fusion needs at least two model folders with ", needed, " in ", run_dir.string(),
              ", found ", inputs.size(), requested.empty() ? " (train the tabular and image models first, or name them with --inputs)" : "");

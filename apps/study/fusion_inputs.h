@@ -12,16 +12,19 @@
 
 namespace hito::study {
 
-// The single-modality model folders fusion uses when --inputs is not given, in this order:
-// tabular, image-head, image-finetune, image-scratch (pixels only on request: it duplicates the
-// image modality with a weaker model).
+// The model folders late fusion combines when --inputs is not given, those present of: tabular,
+// image-head, image-finetune, image-scratch (pixels only on request: it duplicates the image modality
+// with a weaker model).
 const std::vector<std::string>& default_fusion_candidates();
 
 // "tabular,image-head" -> {"tabular", "image-head"}; refuses empty names and repeats.
 std::vector<std::string> parse_input_list(const std::string& list);
 
-// The inputs to use: `requested` when not empty (each folder must exist in the run), else the default
-// candidates present in the run (with embeddings.npy when `need_embeddings`). Requires at least two.
+// The inputs to use: `requested` when not empty (each must exist in the run), else the defaults.
+// Late fusion (need_embeddings false): the default candidates with predictions. Early fusion: the
+// modalities before any training, "prepared/tabular" and "embeddings/<name>" for every embedding
+// cached by `hito embed`; without cached embeddings, the image model folders (image-finetune,
+// image-scratch, image-head) with embeddings.npy stand for the image modality. Requires two inputs.
 std::vector<std::string> resolve_fusion_inputs(const fs::path& run_dir, const std::vector<std::string>& requested,
                                                bool need_embeddings);
 

@@ -108,11 +108,12 @@ TEST(Fuse, EarlyWithPcaAndProjection) {
     EXPECT_TRUE(fs::exists(folder / kModelWeights));
     EXPECT_TRUE(fs::exists(folder / "modality_contribution.svg"));
     nlohmann::json config = read_json(folder / kModelConfig);
-    EXPECT_EQ(config["fusion"]["inputs"], nlohmann::json({"tabular", "image-head"})) << "the default inputs";
+    EXPECT_EQ(config["fusion"]["inputs"], nlohmann::json({"prepared/tabular", "image-head"}))
+        << "the default inputs: the prepared features and, without cached backbone embeddings, an image model";
     EXPECT_EQ(config["fusion"]["block_widths"], nlohmann::json({8, 8}));
     nlohmann::json metrics = read_json(folder / kMetricsFile);
     EXPECT_EQ(metrics["balance"], balance);
-    for (const char* input : {"tabular", "image-head"}) {
+    for (const std::string input : {"prepared/tabular", "image-head"}) {
       double without = metrics["contribution"][input]["val_bacc_without"];
       EXPECT_NEAR(metrics["contribution"][input]["drop"].get<double>(), metrics["val_bacc_all"].get<double>() - without, 1e-12);
     }
@@ -121,15 +122,15 @@ TEST(Fuse, EarlyWithPcaAndProjection) {
   }
 }
 
-TEST(Fuse, EarlyTakesThePreparedTabularFeatures) {
+TEST(Fuse, EarlyTakesThreeInputsWithoutBalancing) {
   fs::path run = run_with_inputs("early-prepared");
   PreparedData data = load_prepared(run);
   FuseOptions o = quick(run, "early");
-  o.inputs = {"prepared/tabular", "image-head"};
+  o.inputs = {"prepared/tabular", "tabular", "image-head"};
   o.balance = "none";
   fs::path folder = run_fuse(o);
   nlohmann::json config = read_json(folder / kModelConfig);
-  EXPECT_EQ(config["fusion"]["input_widths"], nlohmann::json({data.tabular.size(1), 60}));
+  EXPECT_EQ(config["fusion"]["input_widths"], nlohmann::json({data.tabular.size(1), 12, 60}));
   o.inputs = {"embeddings/none", "image-head"};
   EXPECT_THROW(run_fuse(o), Error) << "no cached embeddings of that name";
 }
