@@ -7,6 +7,7 @@
 
 #include "apps/explain/explain.h"
 #include "apps/report/png.h"
+#include "apps/report/sections/sections.h"
 #include "apps/study/image.h"
 #include "apps/study/prepare.h"
 #include "apps/study/prepared_data.h"
@@ -75,6 +76,21 @@ TEST(ExplainRun, WritesScoresAndGridsForEveryMethod) {
   size_t shown = 0;
   for (int64_t count : per_class) shown += static_cast<size_t>(std::min<int64_t>(count, 2));
   EXPECT_EQ(summary["grid_ids"].size(), shown);
+
+  // The report section shows the scores and the grids.
+  report::Report with_scores("test");
+  report::build_explain_section({run}, with_scores);
+  const std::string html = with_scores.render();
+  for (const char* text : {"pointing game", "energy inside lesion", "Grad-CAM pointing", "Occlusion energy",
+                           "lesion area (chance)", "image-scratch (small_cnn)", "data:image/png;base64,"})
+    EXPECT_NE(html.find(text), std::string::npos) << text;
+}
+
+TEST(ExplainRun, ReportSectionSkippedWithoutOutputs) {
+  fs::path run = testing::temp_dir("hito-explain-report-skip");
+  report::Report report("test");
+  report::build_explain_section({run}, report);
+  EXPECT_NE(report.render().find("no explain/mask_scores.json"), std::string::npos);
 }
 
 TEST(ExplainRun, SmokeLimitAndModelChoice) {

@@ -11,6 +11,7 @@ const std::vector<SectionEntry>& section_builders() {
       {"data preparation", build_prepared_section},
       {"hyperparameter search", build_search_section},
       {"models", build_model_sections},
+      {"explanations", build_explain_section},
       {"fusion", build_fusion_section},
       {"evaluation", build_evaluation_section},
       {"discussion", build_discussion_section},  // keep last: it draws on every section before it

@@ -40,6 +40,7 @@ void build_overview_section(const ReportContext& context, Report& report);  // o
 void build_prepared_section(const ReportContext& context, Report& report);  // prepared_section.cpp
 void build_search_section(const ReportContext& context, Report& report);    // search_section.cpp
 void build_model_sections(const ReportContext& context, Report& report);    // model_section.cpp
+void build_explain_section(const ReportContext& context, Report& report);   // explain_section.cpp
 void build_fusion_section(const ReportContext& context, Report& report);     // fusion_section.cpp
 // evaluation_section.cpp: the test-set evaluation of every model, and the drafted discussion (last)
 void build_evaluation_section(const ReportContext& context, Report& report);
