@@ -26,8 +26,9 @@ void register_image(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--backbone-lr-scale", o->backbone_lr_scale, "finetune: backbone learning rate = lr * this")
       ->capture_default_str();
-  command->add_flag("--freeze-bn,!--no-freeze-bn", o->freeze_bn,
-                    "Keep BatchNorm on its running statistics while training (default on)");
+  command->add_flag_function(
+      "--freeze-bn,!--no-freeze-bn", [o](int64_t count) { o->freeze_bn = count > 0; },
+      "Keep BatchNorm on its running statistics while training (default: on for finetune, off for scratch)");
   command->add_option("--width", o->width, "scratch: channels of the first block (doubling per block)")
       ->capture_default_str();
   command->add_option("--depth", o->depth, "scratch: convolution blocks")->capture_default_str();

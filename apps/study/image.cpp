@@ -137,7 +137,8 @@ fs::path run_network(const ImageOptions& o, const PreparedData& data, TrainConfi
   auto network = std::make_shared<ImageNetwork>(make_backbone(spec, gen), spec.num_classes, spec.head, gen);
   int64_t trainable_blocks = -1;
   if (o.mode == "finetune") trainable_blocks = unfreeze_last_blocks(*network, o.unfreeze);
-  if (o.freeze_bn) network->freeze_batch_norm(true);
+  const bool freeze_bn = o.freeze_bn.value_or(o.mode == "finetune");
+  if (freeze_bn) network->freeze_batch_norm(true);
   network->to(o.device);
 
   const int64_t batch_size = o.batch_size > 0 ? o.batch_size : 32;
@@ -191,7 +192,7 @@ fs::path run_network(const ImageOptions& o, const PreparedData& data, TrainConfi
     out.embeddings = concat(chunks, 0);
   }
   out.config = {{"kind", image_model_name(o.mode)}, {"network", spec.to_json()},
-                {"train", train_config_json(config, batch_size)}, {"augment", o.augment}, {"freeze_bn", o.freeze_bn},
+                {"train", train_config_json(config, batch_size)}, {"augment", o.augment}, {"freeze_bn", freeze_bn},
                 {"seed", o.seed}};
   if (o.mode == "finetune") {
     out.config["unfreeze"] = o.unfreeze;

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "apps/study/image_model.h"
@@ -33,7 +34,9 @@ struct ImageOptions {
   std::string backbone = "mobilenet_v2";
   std::string unfreeze = "3";       // the last N blocks, or "all"
   float backbone_lr_scale = 0.1f;   // backbone lr = lr * this
-  bool freeze_bn = true;            // BatchNorm keeps its running statistics while training
+  // BatchNorm keeps its running statistics while training; unset: on for finetune (the pretrained
+  // file's BatchNorm is folded), off for scratch.
+  std::optional<bool> freeze_bn;
 
   // scratch: small_cnn with `depth` blocks of width * 2^i channels
   int64_t width = 32, depth = 4;
