@@ -2,7 +2,9 @@
 #include "apps/study/evaluate.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <set>
 #include <unordered_map>
@@ -185,18 +187,10 @@ void write_comparisons_csv(const fs::path& path, const EvalResults& r) {
   csv.write(path);
 }
 
-// A file name made of a model name: letters, digits, '-' and '_' kept, anything else '_'.
-std::string file_part(const std::string& name) {
-  std::string out = name;
-  for (char& c : out)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '_';
-  return out;
-}
-
 void write_figures(const fs::path& dir, const EvalResults& r) {
   for (const auto& m : r.models) {
-    report::write_svg(dir / ("confusion_" + file_part(m.name) + ".svg"), report::confusion_svg(m.test, r.class_names));
-    report::write_svg(dir / ("reliability_" + file_part(m.name) + ".svg"), report::reliability_svg(m.test));
+    report::write_svg(dir / model_figure_name("confusion", m.name), report::confusion_svg(m.test, r.class_names));
+    report::write_svg(dir / model_figure_name("reliability", m.name), report::reliability_svg(m.test));
   }
   for (const auto& f : r.families) {
     if (!f.skipped.empty()) continue;
@@ -230,6 +224,13 @@ void write_figures(const fs::path& dir, const EvalResults& r) {
 }
 
 }  // namespace
+
+std::string model_figure_name(const std::string& what, const std::string& model) {
+  std::string name = model;
+  for (char& c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '_';
+  return what + "_" + name + ".svg";
+}
 
 std::string model_modality(const std::string& name, const std::string& kind) {
   auto any = [&](auto test) { return test(name) || test(kind); };

@@ -113,6 +113,10 @@ EvalResults run_evaluate(const EvaluateOptions& options);
 nlohmann::ordered_json eval_results_to_json(const EvalResults& results);
 EvalResults read_eval_results(const fs::path& path);
 
+// The file name of a per-model figure in eval/: "<what>_<model>.svg" (what: confusion, reliability),
+// the model name with any character other than letters, digits, '-' and '_' replaced by '_'.
+std::string model_figure_name(const std::string& what, const std::string& model);
+
 inline constexpr const char* kEvalFolder = "eval";
 inline constexpr const char* kEvalJson = "eval.json";
 

@@ -105,13 +105,6 @@ Table subgroup_comparisons_table(const study::EvalResults& r) {
   return table;
 }
 
-std::string file_part(const std::string& name) {
-  std::string out = name;
-  for (char& c : out)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '_';
-  return out;
-}
-
 void add_figure_if_present(Section& section, const fs::path& path, const std::string& caption, bool wide = false) {
   if (fs::exists(path)) section.file_figure(path, caption, wide);
   else section.note("Missing figure " + path.string() + ": rerun `hito evaluate`.", NoteKind::Warning);
@@ -154,11 +147,11 @@ void build_evaluation_section(const ReportContext& context, Report& report) {
   section.paragraph("Reliability diagrams on the test split: accuracy against confidence per bin; bars on the diagonal "
                     "are perfectly calibrated. The ECE column of the first table sums the gaps.");
   for (const auto& m : r.models)
-    add_figure_if_present(section, dir / ("reliability_" + file_part(m.name) + ".svg"), "Reliability of " + m.name + ".");
+    add_figure_if_present(section, dir / study::model_figure_name("reliability", m.name), "Reliability of " + m.name + ".");
 
   section.heading("Confusion matrices");
   for (const auto& m : r.models)
-    add_figure_if_present(section, dir / ("confusion_" + file_part(m.name) + ".svg"),
+    add_figure_if_present(section, dir / study::model_figure_name("confusion", m.name),
                           "Confusion matrix of " + m.name + " (rows: true class, shares of the row, counts underneath).");
 
   section.heading("Paired comparisons");
