@@ -34,10 +34,19 @@ std::string with_interval(const eval::Interval& i) {
 bool excludes_zero_above(const eval::Interval& i) { return std::isfinite(i.lower) && i.lower > 0; }
 bool excludes_zero_below(const eval::Interval& i) { return std::isfinite(i.upper) && i.upper < 0; }
 
-std::string join(const std::vector<std::string>& items, const std::string& last_separator = " and ") {
+std::string signed_number(double value) {
+  std::string text = fixed(value);
+  if (value > 0) text.insert(text.begin(), '+');
+  return text;
+}
+
+std::string p_value(double p) { return !std::isfinite(p) ? "p undefined" : p < 0.001 ? "p < 0.001" : "p = " + fixed(p, 3); }
+
+std::string join(const std::vector<std::string>& items, const std::string& separator = ", ",
+                 const std::string& last_separator = " and ") {
   std::string out;
   for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += i + 1 == items.size() ? last_separator : ", ";
+    if (i > 0) out += i + 1 == items.size() ? last_separator : separator;
     out += items[i];
   }
   return out;
@@ -86,7 +95,7 @@ DiscussionPart best_model(const study::EvalResults& r) {
     part.paragraphs.push_back("Paired by lesion on the same test images, its balanced accuracy is higher than that of " +
                               join(behind) + ".");
   if (!unclear.empty())
-    part.paragraphs.push_back("Its lead is not established over every model: " + join(unclear, "; ") +
+    part.paragraphs.push_back("Its lead is not established over every model: " + join(unclear, "; ", "; ") +
                               ". The ranking among these models is therefore open.");
   return part;
 }
@@ -115,11 +124,16 @@ DiscussionPart fusion(const study::EvalResults& r) {
   for (const auto* c : overall) {
     const auto& d = c->bacc_difference.difference;
     const auto& m = c->mcnemar;
+    std::string more = m.only_a_correct > m.only_b_correct ? c->model : c->reference;
+    std::string verdict = m.p_value < 0.05 ? "; at the 5% level, " + more + " classifies more images correctly"
+                                           : "; no evidence of a difference in accuracy";
     std::string text = "Balanced accuracy: " + describe_difference(c->model, c->reference, d) + ". McNemar's test on the " +
                        std::to_string(m.only_a_correct + m.only_b_correct) + " images that exactly one of the two " +
                        "classified correctly (" + std::to_string(m.only_a_correct) + " for " + c->model + ", " +
-                       std::to_string(m.only_b_correct) + " for " + c->reference + "; " + m.method() +
-                       "): p = " + fixed(m.p_value, 3) + " (it compares accuracy, not balanced accuracy).";
+                       std::to_string(m.only_b_correct) + " for " + c->reference + "; " + m.method() + "): " +
+                       p_value(m.p_value) + verdict +
+                       " (McNemar counts mistakes, so it weighs the frequent classes most; balanced accuracy weighs "
+                       "every class equally).";
     part.paragraphs.push_back(text);
     const study::ModelResult* f = r.find_model(c->model);
     if (f && d.estimate >= 0.03 && excludes_zero_above(d) && f->test.metrics.balanced_accuracy > 0.75) target_met = true;
@@ -135,8 +149,8 @@ DiscussionPart fusion(const study::EvalResults& r) {
     for (const auto* c : comparisons) {
       ++tested;
       const auto& d = c->bacc_difference.difference;
-      std::string item = subgroup_label(c->family, c->subgroup) + " for " + model + " (" + with_interval(d) +
-                         ", n = " + std::to_string(c->rows) + ")";
+      std::string item = subgroup_label(c->family, c->subgroup) + " for " + model + " (" + signed_number(d.estimate) +
+                         ", 95% CI " + fixed(d.lower) + " to " + fixed(d.upper) + ", n = " + std::to_string(c->rows) + ")";
       if (excludes_zero_above(d)) helps.push_back(item);
       if (excludes_zero_below(d)) hurts.push_back(item);
     }
@@ -148,9 +162,9 @@ DiscussionPart fusion(const study::EvalResults& r) {
                               "exclude 0: no evidence that fusion helps or hurts a particular group." + caveat);
   else {
     if (!helps.empty())
-      part.paragraphs.push_back("The difference is above 0 (interval excluding 0) for " + join(helps, "; and ") + ".");
+      part.paragraphs.push_back("The difference is above 0 (interval excluding 0) for " + join(helps, "; ", "; and ") + ".");
     if (!hurts.empty())
-      part.paragraphs.push_back("The difference is below 0 (interval excluding 0) for " + join(hurts, "; and ") + ".");
+      part.paragraphs.push_back("The difference is below 0 (interval excluding 0) for " + join(hurts, "; ", "; and ") + ".");
     part.paragraphs.push_back("Everywhere else the intervals include 0." + caveat);
   }
   return part;
@@ -237,7 +251,7 @@ DiscussionPart failures(const study::EvalResults& r) {
                             "check, not findings.)");
   if (!small.empty())
     part.paragraphs.push_back("Too few test images to judge (fewer than " + std::to_string(kSmallSubgroup) + "): " +
-                              join(small, ", ") + ".");
+                              join(small) + ".");
   return part;
 }
 
