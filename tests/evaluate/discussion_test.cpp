@@ -110,6 +110,16 @@ TEST(Discussion, NoClaimThatFusionHelpsWhenTheIntervalIncludesZero) {
   EXPECT_TRUE(contains(text, "ranking among these models is therefore open")) << text;
   EXPECT_TRUE(contains(text, "site ear (n = 10)")) << text;  // too small to judge
   EXPECT_TRUE(contains(text, "No explanation scores")) << text;
+  EXPECT_TRUE(contains(text, "p = 0.500; no evidence of a difference in accuracy")) << text;
+}
+
+TEST(Discussion, McNemarVerdictNamesTheModelWithFewerMistakes) {
+  study::EvalResults r = constructed(interval(0.0, -0.03, 0.03), interval(0.0, -0.03, 0.03), 0.7);
+  r.comparisons[0].mcnemar.only_a_correct = 5;
+  r.comparisons[0].mcnemar.only_b_correct = 40;
+  r.comparisons[0].mcnemar.p_value = 2e-7;
+  auto text = all_text(report::draft_discussion(r, {}));
+  EXPECT_TRUE(contains(text, "p < 0.001; at the 5% level, image-head classifies more images correctly")) << text;
 }
 
 TEST(Discussion, ClaimsAndTheTargetFollowTheIntervals) {
