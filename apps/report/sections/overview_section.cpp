@@ -25,9 +25,19 @@ const Milestone kMilestones[] = {
     {"image-finetune", "image model: fine-tuned backbone", "hito image"},
     {"image-scratch", "image model: trained from scratch", "hito image"},
     {"explain", "explanations: Grad-CAM, saliency, occlusion", "hito explain"},
-    {"fusion", "fusion of the two modalities", "hito fuse"},
+    {"fusion-*", "fusion of the two modalities (early, late, joint)", "hito fuse"},
     {"eval", "evaluation on the test split, subgroups", "hito evaluate"},
 };
+
+// Whether the milestone left its folder; "name-*" stands for any folder whose name starts with "name-".
+bool milestone_done(const std::filesystem::path& run, const std::string& folder) {
+  if (folder.size() < 2 || folder.substr(folder.size() - 2) != "-*") return std::filesystem::is_directory(run / folder);
+  if (!std::filesystem::is_directory(run)) return false;
+  const std::string prefix = folder.substr(0, folder.size() - 1);
+  for (const auto& entry : std::filesystem::directory_iterator(run))
+    if (entry.is_directory() && entry.path().filename().string().rfind(prefix, 0) == 0) return true;
+  return false;
+}
 
 std::string local_time_now() {
   std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -49,7 +59,7 @@ void build_overview_section(const ReportContext& context, Report& report) {
   table.header = {"milestone", "folder", "status"};
   int present = 0;
   for (const auto& m : kMilestones) {
-    bool exists = std::filesystem::is_directory(run / m.folder);
+    bool exists = milestone_done(run, m.folder);
     present += exists;
     Cell status(exists ? "done" : std::string("not run (") + m.command + ")");
     status.css_class = exists ? "best" : "";
