@@ -12,6 +12,7 @@
 #include "apps/eval/metrics_file.h"
 #include "apps/explain/mask_scores.h"
 #include "apps/explain/overlays.h"
+#include "apps/explain/score_intervals.h"
 #include "apps/report/png.h"
 #include "apps/study/image_model.h"
 #include "apps/study/model_output.h"
@@ -270,11 +271,21 @@ fs::path run_explain(const ExplainOptions& options) {
   nlohmann::ordered_json timing = nlohmann::ordered_json::object();
   for (size_t m = 0; m < methods.size(); ++m) timing[methods[m]] = seconds[m];
   summary["seconds"] = timing;
+  std::vector<explain::ScoreIntervals> intervals(methods.size());  // lesion bootstrap, when scored
   if (scored.empty()) {
     summary["scores"] = nullptr;
     summary["note"] = "no test row has a lesion mask: nothing to score";
   } else {
     summary["scores"] = scores.to_json();
+    std::vector<int64_t> scored_rows;
+    for (const RowRecord& r : records) scored_rows.push_back(r.row);
+    const std::vector<int64_t> groups = lesion_groups(data, scored_rows);
+    for (size_t m = 0; m < methods.size(); ++m) {
+      std::vector<explain::MapScore> method_scores;
+      for (const RowRecord& r : records) method_scores.push_back(r.scores[m]);
+      intervals[m] = explain::bootstrap_scores(method_scores, groups);
+      summary["scores"][methods[m]]["all"]["intervals"] = explain::intervals_to_json(intervals[m]);
+    }
     write_file_atomic(out.path() / "mask_scores.csv", scores.to_csv());
     write_file_atomic(out.path() / "row_scores.csv", row_scores_csv(data, methods, records));
   }
@@ -296,12 +307,14 @@ fs::path run_explain(const ExplainOptions& options) {
   write_file_atomic(out.path() / "mask_scores.json", summary.dump(2) + "\n");
   out.commit();
 
-  for (const auto& m : methods) {
-    if (scored.empty()) break;
-    const explain::ScoreSummary& s = scores.overall(m);
-    std::printf("explain: %-9s pointing game %.3f, energy inside %.3f (mask area %.3f, %lld flat maps), %.1f s\n",
-                m.c_str(), s.pointing_game(), s.energy_inside(), s.mask_area(), static_cast<long long>(s.flat),
-                seconds[static_cast<size_t>(&m - methods.data())]);
+  for (size_t m = 0; m < methods.size() && !scored.empty(); ++m) {
+    const explain::ScoreSummary& s = scores.overall(methods[m]);
+    const explain::ScoreIntervals& ci = intervals[m];
+    std::printf("explain: %-9s pointing game %.3f [%.3f, %.3f], energy inside %.3f [%.3f, %.3f] (lesion area %.3f, "
+                "%lld flat maps), %.1f s\n",
+                methods[m].c_str(), s.pointing_game(), ci.pointing_game.lower, ci.pointing_game.upper,
+                s.energy_inside(), ci.energy_inside.lower, ci.energy_inside.upper, s.mask_area(),
+                static_cast<long long>(s.flat), seconds[m]);
   }
   std::printf("explain: wrote %s\n", out.final_path().string().c_str());
   return out.final_path();

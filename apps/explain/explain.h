@@ -5,9 +5,10 @@
 //
 //   mask_scores.csv / .json  per method, per true class and over all scored rows: pointing game,
 //                            energy inside the lesion, mask area (chance level), flat maps
-//                            (mask_scores.h); the JSON also records the model, the settings and
-//                            the time each method took
-//   rows.csv                 one line per scored row: id,label,pred,p_pred,mask_area,<method>_hit,
+//                            (mask_scores.h); the JSON also has lesion-bootstrap 95% intervals of
+//                            the overall scores and of their excess over the lesion area
+//                            (score_intervals.h), the model, the settings and each method's time
+//   row_scores.csv           one line per scored row: id,label,pred,p_pred,mask_area,<method>_hit,
 //                            <method>_energy... (empty energy: flat map)
 //   <method>_grid.png        the overlays: --per-class test images of each true class (the first
 //                            ones in manifest order), one grid row per class, true and predicted

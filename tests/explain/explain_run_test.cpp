@@ -67,6 +67,9 @@ TEST(ExplainRun, WritesScoresAndGridsForEveryMethod) {
     for (const auto& row : rows.rows) hits += std::stod(row[static_cast<size_t>(hit_column)]);
     EXPECT_NEAR(summary["scores"][method]["all"]["pointing_game"].get<double>(), hits / with_masks, 1e-12) << method;
     EXPECT_TRUE(report::looks_like_png(read_file(out / (method + "_grid.png")))) << method;
+    const auto& interval = summary["scores"][method]["all"]["intervals"]["pointing_game"];
+    EXPECT_NEAR(interval["estimate"].get<double>(), hits / with_masks, 1e-12) << method;
+    EXPECT_LE(interval["lower"].get<double>(), interval["upper"].get<double>()) << method;
   }
   EXPECT_TRUE(report::looks_like_png(read_file(out / "images_grid.png")));
   // Two test images of each class (fewer where the test split has fewer).
@@ -81,7 +84,7 @@ TEST(ExplainRun, WritesScoresAndGridsForEveryMethod) {
   report::Report with_scores("test");
   report::build_explain_section({run}, with_scores);
   const std::string html = with_scores.render();
-  for (const char* text : {"pointing game", "energy inside lesion", "Grad-CAM pointing", "Occlusion energy",
+  for (const char* text : {"pointing game", "energy inside lesion", "pointing - area", "Grad-CAM pointing", "Occlusion energy",
                            "lesion area (chance)", "image-scratch (small_cnn)", "data:image/png;base64,"})
     EXPECT_NE(html.find(text), std::string::npos) << text;
 }

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "apps/eval/metrics_file.h"
 #include "apps/report/sections/sections.h"
 #include "engine/fs.h"
 
@@ -27,14 +28,24 @@ double score(const json& summary, const char* key) {
   return summary.contains(key) && summary[key].is_number() ? summary[key].get<double>() : std::nan("");
 }
 
+// An interval of the "intervals" object of a method's overall scores, or the bare score.
+Cell interval_cell(const json& all, const char* key, const char* fallback) {
+  if (all.contains("intervals") && all["intervals"].contains(key))
+    return Cell::interval(eval::interval_from_json(all["intervals"][key], std::string("explain/mask_scores.json: ") + key));
+  return fallback ? Cell::number(score(all, fallback)) : Cell("-");
+}
+
 Table overall_table(const json& scores, const std::vector<std::string>& methods) {
   Table table;
-  table.caption = "All scored test rows";
-  table.header = {"method", "rows", "pointing game", "energy inside lesion", "lesion area (chance)", "flat maps"};
+  table.caption = "All scored test rows (95% intervals: lesion bootstrap)";
+  table.header = {"method",        "rows", "pointing game", "energy inside lesion", "lesion area (chance)",
+                  "pointing - area", "energy - area", "flat maps"};
   for (const auto& m : methods) {
     const json& all = scores.at(m).at("all");
-    table.rows.push_back({method_title(m), Cell::count(all.at("rows").get<int64_t>()), Cell::number(score(all, "pointing_game")),
-                          Cell::number(score(all, "energy_inside")), Cell::number(score(all, "mask_area")),
+    table.rows.push_back({method_title(m), Cell::count(all.at("rows").get<int64_t>()),
+                          interval_cell(all, "pointing_game", "pointing_game"),
+                          interval_cell(all, "energy_inside", "energy_inside"), Cell::number(score(all, "mask_area")),
+                          interval_cell(all, "pointing_excess", nullptr), interval_cell(all, "energy_excess", nullptr),
                           Cell::count(all.at("flat_maps").get<int64_t>())});
   }
   return table;
@@ -102,7 +113,8 @@ void build_explain_section(const ReportContext& context, Report& report) {
       "the drop of the predicted class's probability when a patch of the image's mean colour hides a region. The "
       "pointing game counts a hit when a map's maximum lies inside the lesion mask; the energy share is the part of "
       "the map's positive mass on the lesion. A map that ignores the image scores the lesion's area on both, so "
-      "scores above the lesion area mean the model looks at the lesion rather than at the background.");
+      "scores above the lesion area (an excess whose interval lies above 0) mean the model looks at the lesion "
+      "rather than at the background.");
   if (summary.value("tta_flip_ignored", false))
     section.note("The model averages its prediction with the mirrored image; the maps explain the plain forward pass.");
 
