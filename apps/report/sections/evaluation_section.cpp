@@ -1,5 +1,5 @@
 // The "Evaluation on the test split" section (from <run>/eval/, written by `hito evaluate`): every
-// model's test scores with intervals, per-class recall, subgroup forest plots and tables,
+// model's test scores with intervals, subgroup forest plots and tables (per class: the recall),
 // calibration, confusion matrices, the paired comparisons. And the "Discussion (draft)" section, the
 // report's last (discussion.h), which also reads <run>/explain/mask_scores.csv when present.
 #include <filesystem>
@@ -33,19 +33,6 @@ Table models_table(const study::EvalResults& r) {
                           interval_cell(m.test.intervals, "macro_auc"), interval_cell(m.test.intervals, "macro_f1"),
                           interval_cell(m.test.intervals, "accuracy"), Cell::number(m.test.metrics.ece),
                           Cell::number(m.test.metrics.log_loss)});
-  }
-  return table;
-}
-
-Table per_class_table(const study::EvalResults& r) {
-  Table table;
-  table.caption = "Recall of each class (test split); the support is the number of test images of the class";
-  table.header = {"class", "support"};
-  for (const auto& m : r.models) table.header.push_back(m.name);
-  for (size_t k = 0; k < r.class_names.size(); ++k) {
-    std::vector<Cell> row = {r.class_names[k], Cell::count(r.models.front().test.metrics.per_class[k].support)};
-    for (const auto& m : r.models) row.push_back(Cell::number(m.test.metrics.per_class[k].recall));
-    table.rows.push_back(row);
   }
   return table;
 }
@@ -128,7 +115,8 @@ void build_evaluation_section(const ReportContext& context, Report& report) {
                     "intervals over " + std::to_string(r.bootstrap.resamples) +
                     " resamples of lesions (all images of a lesion together), the same resamples for every model.");
   section.table(models_table(r));
-  section.table(per_class_table(r));
+  section.paragraph("Per-class precision, recall and F1 of every model are in eval/per_class.csv and in each model's "
+                    "section; the recall of each class, with its interval, is the first subgroup table below.");
 
   section.heading("Subgroups");
   section.paragraph("Balanced accuracy per true class (there: the recall of the class), age band, sex and body site, "
