@@ -189,8 +189,10 @@ void write_comparisons_csv(const fs::path& path, const EvalResults& r) {
 
 void write_figures(const fs::path& dir, const EvalResults& r) {
   for (const auto& m : r.models) {
-    report::write_svg(dir / model_figure_name("confusion", m.name), report::confusion_svg(m.test, r.class_names));
-    report::write_svg(dir / model_figure_name("reliability", m.name), report::reliability_svg(m.test));
+    eval::SplitMetrics titled = m.test;  // the figures' titles name the split: "Reliability (<model>, test)"
+    titled.split = m.name + ", test";
+    report::write_svg(dir / model_figure_name("confusion", m.name), report::confusion_svg(titled, r.class_names));
+    report::write_svg(dir / model_figure_name("reliability", m.name), report::reliability_svg(titled));
   }
   for (const auto& f : r.families) {
     if (!f.skipped.empty()) continue;
