@@ -49,7 +49,7 @@ Backbone choose_backbone(const EmbedOptions& o) {
   b.spec.architecture = o.backbone;
   b.spec.weights_file = fs::absolute(o.weights).string();
   b.spec.weights_hash = file_content_hash(o.weights);
-  b.spec.preprocessing = pretrained_preprocessing(o.size, o.keep_aspect);
+  b.spec.preprocessing = pretrained_preprocessing(o.size, o.keep_aspect, o.weights);
   b.network = make_backbone(b.spec);
   return b;
 }

@@ -119,7 +119,7 @@ fs::path run_network(const ImageOptions& o, const PreparedData& data, TrainConfi
     spec.architecture = o.backbone;
     spec.weights_file = fs::absolute(o.weights).string();
     spec.weights_hash = file_content_hash(o.weights);
-    spec.preprocessing = pretrained_preprocessing(size, o.keep_aspect);
+    spec.preprocessing = pretrained_preprocessing(size, o.keep_aspect, o.weights);
   } else {
     HITO_CHECK(o.width > 0 && o.depth > 0, "--width and --depth must be positive");
     spec.architecture = "small_cnn";

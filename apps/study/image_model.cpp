@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "apps/study/model_output.h"
@@ -135,13 +136,19 @@ std::shared_ptr<const data::ImageSource> ImagePreprocessing::for_run(const Prepa
   return data.image_cache(height, width, keep_aspect ? data::ResizeMode::Crop : data::ResizeMode::Stretch, threads);
 }
 
-ImagePreprocessing pretrained_preprocessing(int64_t size, bool keep_aspect) {
+ImagePreprocessing pretrained_preprocessing(int64_t size, bool keep_aspect, const fs::path& weights) {
   ImagePreprocessing p;
   p.height = p.width = size;
   p.resize = "pil";
   p.keep_aspect = keep_aspect;
   p.mean = {0.5f, 0.5f, 0.5f};
   p.std = {0.5f, 0.5f, 0.5f};
+  if (weights.empty()) return p;
+  const std::map<std::string, std::string> metadata = read_safetensors(weights).metadata;
+  auto input = metadata.find("input");
+  if (input != metadata.end() && input->second.find("pixel/127.5 - 1") != std::string::npos) return p;
+  p.mean = {0.485f, 0.456f, 0.406f};
+  p.std = {0.229f, 0.224f, 0.225f};
   return p;
 }
 

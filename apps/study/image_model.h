@@ -59,8 +59,11 @@ struct ImagePreprocessing {
   std::shared_ptr<const data::ImageSource> for_run(const PreparedData& data, int threads = 0) const;
 };
 
-// The MobileNetV2 ImageNet preprocessing of ../shared/weights: x = pixel / 127.5 - 1.
-ImagePreprocessing pretrained_preprocessing(int64_t size, bool keep_aspect);
+// The preprocessing a pretrained checkpoint expects, PIL-exact resize to size x size. Normalisation:
+// x = pixel / 127.5 - 1 (mean = std = 0.5) when `weights` is empty (the MobileNetV2 of
+// ../shared/weights) or its safetensors metadata "input" says "pixel/127.5 - 1"; otherwise
+// torchvision's ImageNet statistics (mean 0.485, 0.456, 0.406; std 0.229, 0.224, 0.225).
+ImagePreprocessing pretrained_preprocessing(int64_t size, bool keep_aspect, const fs::path& weights = {});
 
 struct ImageNetworkSpec {
   std::string mode;          // head, finetune, scratch

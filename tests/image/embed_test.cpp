@@ -27,7 +27,8 @@ TEST(Embed, FeaturesOfEachImageInManifestOrder) {
   ASSERT_EQ(saved.size(0), data.size());
   ASSERT_EQ(saved.size(1), 128);  // the small CNN's last block
 
-  // The same features computed by hand: PIL-exact resize of the file, x = pixel / 127.5 - 1.
+  // The same features computed by hand: PIL-exact resize of the file, ImageNet statistics (the
+  // checkpoint's metadata does not ask for x = pixel / 127.5 - 1).
   SmallCnnConfig config;
   config.num_classes = 0;
   SmallCnn backbone(config);
@@ -36,7 +37,7 @@ TEST(Embed, FeaturesOfEachImageInManifestOrder) {
   NoGradGuard no_grad;
   for (int64_t row : {int64_t{0}, data.size() / 2, data.size() - 1}) {
     data::Image image = resize_bilinear_pil(data::decode_image(data.images[static_cast<size_t>(row)]), 32, 32);
-    Tensor expected = backbone.forward_features(images_to_batch({image}, {0.5f, 0.5f, 0.5f}, {0.5f, 0.5f, 0.5f}));
+    Tensor expected = backbone.forward_features(images_to_batch({image}, {0.485f, 0.456f, 0.406f}, {0.229f, 0.224f, 0.225f}));
     EXPECT_TRUE(testing::all_close(saved.rows(row, row + 1), expected, 1e-4f, 1e-5f)) << "row " << row;
   }
   // One id per row, in manifest order.
@@ -91,6 +92,19 @@ TEST(Embed, LoadRefusesEmbeddingsOfOtherData) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("hito embed"), std::string::npos) << e.what();
   }
+}
+
+TEST(Embed, NormalisationFollowsTheCheckpoint) {
+  fs::path dir = testing::temp_dir("hito-image-normalisation");
+  SmallCnn model;
+  save_state_dict(model, dir / "tf.safetensors", {{"input", "RGB 224x224, x = pixel/127.5 - 1"}});
+  save_state_dict(model, dir / "torchvision.safetensors");
+  EXPECT_EQ(pretrained_preprocessing(224, false, dir / "tf.safetensors").mean, (std::array<float, 3>{0.5f, 0.5f, 0.5f}));
+  ImagePreprocessing torchvision = pretrained_preprocessing(224, false, dir / "torchvision.safetensors");
+  EXPECT_EQ(torchvision.mean, (std::array<float, 3>{0.485f, 0.456f, 0.406f}));
+  EXPECT_EQ(torchvision.std, (std::array<float, 3>{0.229f, 0.224f, 0.225f}));
+  fs::path shared = testing::shared_path("weights/mobilenet_v2_imagenet.safetensors");
+  if (fs::exists(shared)) EXPECT_EQ(pretrained_preprocessing(224, false, shared).std, (std::array<float, 3>{0.5f, 0.5f, 0.5f}));
 }
 
 TEST(Embed, NeedsABackbone) {
