@@ -15,6 +15,7 @@
 #include "apps/study/image_batches.h"
 #include "apps/study/joint_fusion.h"
 #include "apps/study/model_output.h"
+#include "engine/data/csv.h"
 #include "engine/autograd.h"
 #include "engine/error.h"
 #include "engine/fs.h"
@@ -84,6 +85,22 @@ TrainConfig smoke_config(TrainConfig config, bool smoke) {
 }
 
 // ---- early -------------------------------------------------------------------------------------
+
+// What the balancing did, in words, for config.json and so for the report.
+std::string balancing_sentence(const EarlyFusionConfig& c) {
+  std::string s = "each modality standardised with its training-split mean and standard deviation, then ";
+  if (c.balance == "pca")
+    s += "projected on its first " + std::to_string(c.block_width(0)) +
+         " principal components (PCA fitted on the training split) and scaled to mean column variance 1";
+  else if (c.balance == "project")
+    s += "mapped to " + std::to_string(c.width) + " columns by a linear projection learned with the classifier";
+  else
+    s += "concatenated at its own width (no length balancing)";
+  std::string weights;
+  for (size_t m = 0; m < c.inputs.size(); ++m)
+    if (c.weight(m) != 1.0f) weights += (weights.empty() ? "" : ", ") + c.inputs[m] + " x" + data::format_number(c.weight(m));
+  return s + (weights.empty() ? "; equal weights" : "; weights " + weights);
+}
 
 fs::path run_early(const FuseOptions& o, const PreparedData& data) {
   std::vector<std::string> inputs = resolve_fusion_inputs(data.run_dir, o.inputs, true);
@@ -177,7 +194,7 @@ fs::path run_early(const FuseOptions& o, const PreparedData& data) {
     if (!statistics[m].explained.empty())
       explained[inputs[m]] = std::accumulate(statistics[m].explained.begin(), statistics[m].explained.end(), 0.0);
 
-  out.config = {{"kind", fusion_model_name("early")}, {"fusion", config.to_json()},
+  out.config = {{"kind", fusion_model_name("early")}, {"balancing", balancing_sentence(config)}, {"fusion", config.to_json()},
                 {"train", train_config_json(train_config, batch_size)}, {"seed", o.seed}};
   // The backbones of embeddings/<name> inputs, so that hito predict can remake them for new images.
   for (const std::string& name : inputs)
