@@ -14,6 +14,7 @@ void register_prepare(CLI::App& app);
 void register_report(CLI::App& app);
 void register_run(CLI::App& app);
 void register_synth(CLI::App& app);
+void register_pixels(CLI::App& app);
 void register_search(CLI::App& app);
 void register_tabular(CLI::App& app);
 
@@ -23,6 +24,7 @@ void register_commands(CLI::App& app) {
   register_prepare(app);
   register_search(app);
   register_tabular(app);
+  register_pixels(app);
   register_embed(app);
   register_image(app);
   register_explain(app);
