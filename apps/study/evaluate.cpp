@@ -37,6 +37,22 @@ json read_config(const fs::path& dir) {
   }
 }
 
+// "HxW" from the first "preprocessing" object with a height and a width anywhere in a model's config
+// (image models record their input geometry there); "" when there is none.
+std::string image_input_of(const json& config) {
+  if (config.is_object()) {
+    if (config.contains("preprocessing")) {
+      const json& p = config.at("preprocessing");
+      if (p.is_object() && p.contains("height") && p.contains("width") && p["height"].is_number_integer() &&
+          p["width"].is_number_integer())
+        return std::to_string(p["height"].get<int64_t>()) + "x" + std::to_string(p["width"].get<int64_t>());
+    }
+    for (const auto& [key, value] : config.items())
+      if (std::string found = image_input_of(value); !found.empty()) return found;
+  }
+  return "";
+}
+
 // A model's predictions on exactly the rows of one split, in the split's manifest order (so that
 // every model lines up row by row for the paired comparisons).
 eval::Predictions split_predictions(const fs::path& dir, const std::string& split, const PreparedData& data,
@@ -289,7 +305,9 @@ EvalResults run_evaluate(const EvaluateOptions& options) {
   for (const auto& dir : folders) {
     ModelResult m;
     m.name = dir.filename().string();
-    m.kind = read_config(dir).value("kind", std::string());
+    const json config = read_config(dir);
+    m.kind = config.value("kind", std::string());
+    m.image_input = image_input_of(config);
     m.modality = model_modality(m.name, m.kind);
     test.push_back(split_predictions(dir, "test", data, test_rows, labels));
     m.test = eval::evaluate_split("test", test.back(), r.bootstrap);

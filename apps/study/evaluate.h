@@ -62,6 +62,7 @@ struct SubgroupScore {
 struct ModelResult {
   std::string name, kind, modality;
   double val_balanced_accuracy = 0;  // NaN when the folder has no validation predictions
+  std::string image_input;           // "224x224" (height x width) for models that see images, else ""
   eval::SplitMetrics test;
 };
 

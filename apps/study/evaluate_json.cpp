@@ -1,7 +1,8 @@
 // eval.json: writing EvalResults and reading them back (for the report). Layout:
 //   {"class_names": [...], "fingerprint": "...", "test_rows": N, "test_lesions": L,
 //    "bootstrap": {"resamples": 1000, "confidence": 0.95, "seed": 0},
-//    "models": [{"name", "kind", "modality", "val_balanced_accuracy", "test": <metrics.json split entry>}],
+//    "models": [{"name", "kind", "modality", "val_balanced_accuracy", "image_input": "224x224" or "",
+//                "test": <metrics.json split entry>}],
 //    "families": [{"family", "column", "skipped", "subgroups": [{"name", "rows", "lesions",
 //                  "scores": {<model>: {"ece", "intervals": {<statistic>: <interval>}}}}]}],
 //    "baseline": "<model>" or null, "baseline_note": "...",
@@ -88,6 +89,7 @@ json eval_results_to_json(const EvalResults& r) {
                       {"kind", m.kind},
                       {"modality", m.modality},
                       {"val_balanced_accuracy", number_or_null(m.val_balanced_accuracy)},
+                      {"image_input", m.image_input},
                       {"test", eval::split_metrics_to_json(m.test, r.class_names)}});
   out["models"] = models;
   json families = json::array();
@@ -157,7 +159,8 @@ EvalResults read_eval_results(const fs::path& path) {
   Node models = r.child("models");
   for (size_t i = 0; i < r.size("models"); ++i) {
     Node m = models.item(i);
-    ModelResult model{m.text("name"), m.text("kind"), m.text("modality"), m.number("val_balanced_accuracy"), {}};
+    ModelResult model{m.text("name"), m.text("kind"), m.text("modality"), m.number("val_balanced_accuracy"),
+                      m.value.contains("image_input") ? m.text("image_input") : "", {}};
     model.test = eval::split_metrics_from_json(m.at("test"), "test", out.class_names.size(), m.where + ".test");
     out.models.push_back(std::move(model));
   }

@@ -67,6 +67,7 @@ study::EvalResults constructed(const eval::Interval& overall, const eval::Interv
     return m;
   };
   r.models = {model("image-head", "image", 0.70), model("fusion-late", "fusion", fusion_bacc)};
+  r.models[0].image_input = "224x224";
   r.best = "fusion-late";
   r.baseline = "image-head";
   r.baseline_note = "the single-modality model with the highest validation balanced accuracy (0.7)";
@@ -111,6 +112,7 @@ TEST(Discussion, NoClaimThatFusionHelpsWhenTheIntervalIncludesZero) {
   EXPECT_TRUE(contains(text, "site ear (n = 10)")) << text;  // too small to judge
   EXPECT_TRUE(contains(text, "No explanation scores")) << text;
   EXPECT_TRUE(contains(text, "p = 0.500; no evidence of a difference in accuracy")) << text;
+  EXPECT_TRUE(contains(text, "(height x width: image-head 224x224)")) << text;
 }
 
 TEST(Discussion, McNemarVerdictNamesTheModelWithFewerMistakes) {

@@ -81,6 +81,7 @@ void write_model(const TinyRun& t, const std::string& name, const std::string& k
   fs::path dir = t.run / name;
   fs::create_directories(dir);
   nlohmann::json config = {{"kind", kind}, {"fingerprint", fingerprint.empty() ? t.data.fingerprint : fingerprint}};
+  if (kind == "image-head") config["network"] = {{"mode", "head"}, {"preprocessing", {{"height", 64}, {"width", 48}}}};
   write_file_atomic(dir / study::kModelConfig, config.dump());
   study::write_predictions_csv(dir / study::kPredictionsVal, t.data.config.id_column, ids_of(t, t.val_rows),
                                probabilities(t, t.val_rows, val), t.data.classes);
@@ -147,6 +148,8 @@ TEST_F(Evaluate, EveryModelOnTheTestRowsScoredAsByHand) {
   EXPECT_DOUBLE_EQ(r.models[2].test.metrics.balanced_accuracy, 1.0);
   EXPECT_DOUBLE_EQ(r.models[0].val_balanced_accuracy, 1.0);
   for (const auto& m : r.models) EXPECT_EQ(m.test.metrics.rows, r.test_rows);
+  EXPECT_EQ(r.models[1].image_input, "64x48");
+  EXPECT_EQ(r.models[0].image_input, "");
 }
 
 TEST_F(Evaluate, IntervalsResampleLesions) {
@@ -237,6 +240,7 @@ TEST_F(Evaluate, FilesAndEvalJsonReadBack) {
   EXPECT_DOUBLE_EQ(back.models[0].test.metrics.balanced_accuracy, results_->models[0].test.metrics.balanced_accuracy);
   EXPECT_DOUBLE_EQ(back.models[0].test.intervals.at("balanced_accuracy").lower,
                    results_->models[0].test.intervals.at("balanced_accuracy").lower);
+  EXPECT_EQ(back.models[1].image_input, "64x48");
   EXPECT_EQ(back.families.size(), results_->families.size());
   EXPECT_EQ(back.families[1].subgroups.size(), results_->families[1].subgroups.size());
   EXPECT_EQ(back.baseline, "tabular");

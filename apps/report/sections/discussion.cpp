@@ -326,9 +326,14 @@ DiscussionPart limits(const study::EvalResults& r) {
     part.paragraphs.push_back("Missing metadata: of the " + std::to_string(r.test_rows) + " test images, " +
                               join(missing) + "; the metadata models see these only through imputed values and "
                               "missing-value indicators.");
+  std::vector<std::string> inputs;
+  for (const auto& m : r.models)
+    if (!m.image_input.empty()) inputs.push_back(m.name + " " + m.image_input);
   part.paragraphs.push_back(
-      "Image size: the networks see downsampled images (the input size is recorded in each image model's "
-      "config.json), which loses fine structures such as dots and streaks that dermatologists use.");
+      "Image size: the networks see downsampled images" +
+      (inputs.empty() ? std::string(" (the input size is recorded in each image model's config.json)")
+                      : " (height x width: " + join(inputs) + ")") +
+      ", which loses fine structures such as dots and streaks that dermatologists use.");
   part.paragraphs.push_back(
       "One source: every image comes from one data set, and the test split is drawn from the same collection "
       "(different lesions, same clinics and devices). Nothing here shows how the models behave on other clinics, "
