@@ -15,6 +15,7 @@ void register_report(CLI::App& app);
 void register_run(CLI::App& app);
 void register_synth(CLI::App& app);
 void register_pixels(CLI::App& app);
+void register_predict(CLI::App& app);
 void register_search(CLI::App& app);
 void register_tabular(CLI::App& app);
 
@@ -25,6 +26,7 @@ void register_commands(CLI::App& app) {
   register_search(app);
   register_tabular(app);
   register_pixels(app);
+  register_predict(app);
   register_embed(app);
   register_image(app);
   register_explain(app);

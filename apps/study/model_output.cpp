@@ -6,6 +6,7 @@
 
 #include "apps/eval/metrics_file.h"
 #include "apps/report/sections/model_section.h"
+#include "apps/study/predict.h"
 #include "engine/data/csv.h"
 #include "engine/data/npy.h"
 #include "engine/fs.h"
@@ -85,6 +86,14 @@ fs::path write_model_folder(const PreparedData& data, const std::string& name, c
   config["fit_seconds"] = outputs.fit_seconds;
   config["predict_seconds"] = outputs.predict_seconds;
   write_file_atomic(dir / kModelConfig, config.dump(2) + "\n");
+  // What `hito predict` needs besides the weights: the data set config, the fitted encoder and the
+  // image statistics, so that the folder applies to new data on its own.
+  fs::create_directories(dir / kPreprocessingDir);
+  for (const char* file : kPreprocessingFiles) {
+    HITO_CHECK(fs::is_regular_file(data.prepared_dir / file), "model folder ", name, ": ",
+               (data.prepared_dir / file).string(), " not found (rerun `hito prepare`)");
+    fs::copy_file(data.prepared_dir / file, dir / kPreprocessingDir / file, fs::copy_options::overwrite_existing);
+  }
 
   if (outputs.model) save_state_dict(*outputs.model, dir / kModelWeights, {{"hito_model", name}});
   if (outputs.training) write_history(dir / kHistoryFile, outputs.training->history);

@@ -12,6 +12,8 @@
 //   metrics.json           eval::write_metrics_file(): val and test scores with lesion-bootstrap
 //                          intervals, plus best_epoch, fit_seconds, predict_seconds
 //   *.svg                  learning curves, confusion matrix, reliability diagram
+//   preprocessing/         copies of prepared/manifest.json (the data set config), encoders.json and
+//                          image_stats.json: what `hito predict` needs to apply the folder to new data
 //
 // The folder is built under a temporary name and swapped in at the end: an error leaves no half-
 // written model behind.

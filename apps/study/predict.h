@@ -30,6 +30,8 @@ namespace fs = std::filesystem;
 
 // The folder written by <model>/preprocessing/: what prediction needs besides the weights.
 inline constexpr const char* kPreprocessingDir = "preprocessing";
+// The files of <run>/prepared/ copied there.
+inline constexpr const char* kPreprocessingFiles[] = {"manifest.json", "encoders.json", "image_stats.json"};
 
 // A trained model folder, loaded for prediction.
 struct ModelFolder {
