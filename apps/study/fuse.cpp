@@ -120,12 +120,10 @@ fs::path run_early(const FuseOptions& o, const PreparedData& data) {
                        .batch_norm = true, .activation = "relu"};
   config.num_classes = data.num_classes();
   config.validate();
-  std::printf("fusion-early: %s, balance %s to width %lld each\n", [&] {
-    std::string s;
-    for (size_t m = 0; m < inputs.size(); ++m)
-      s += (m ? " + " : "") + inputs[m] + " (" + std::to_string(config.input_widths[m]) + ")";
-    return s;
-  }().c_str(), o.balance.c_str(), static_cast<long long>(config.block_width(0)));
+  std::string described;
+  for (size_t m = 0; m < inputs.size(); ++m)
+    described += (m ? " + " : "") + inputs[m] + " (" + std::to_string(config.input_widths[m]) + " columns)";
+  std::printf("fusion-early: %s; %s\n", described.c_str(), balancing_sentence(config).c_str());
 
   const std::vector<int64_t> train_ids = data.rows_of(data::Part::Train), val_ids = data.rows_of(data::Part::Val),
                              test_ids = data.rows_of(data::Part::Test);
