@@ -38,9 +38,17 @@ std::string read_file(const fs::path& path) {
   return buffer.str();
 }
 
+namespace {
+constexpr const char* kPartialMarker = ".partial-";
+}
+
+bool is_partial_output(const fs::path& path) {
+  return path.filename().string().find(kPartialMarker) != std::string::npos;
+}
+
 OutputDir::OutputDir(fs::path final_path) : final_path_(std::move(final_path)) {
   temp_path_ = final_path_;
-  temp_path_ += ".partial-" + std::to_string(::getpid());
+  temp_path_ += kPartialMarker + std::to_string(::getpid());
   fs::remove_all(temp_path_);
   fs::create_directories(temp_path_);
 }

@@ -36,4 +36,8 @@ class OutputDir {
   bool committed_ = false;
 };
 
+// True for a folder that OutputDir is still building (or that a killed run left): its name holds
+// ".partial-". Readers listing a run's folders skip these.
+bool is_partial_output(const fs::path& path);
+
 }  // namespace hito

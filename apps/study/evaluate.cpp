@@ -264,7 +264,9 @@ std::vector<fs::path> model_folders_to_evaluate(const fs::path& run_dir) {
   std::vector<std::pair<std::pair<size_t, std::string>, fs::path>> found;
   for (const auto& entry : fs::directory_iterator(run_dir)) {
     const fs::path& dir = entry.path();
-    if (!entry.is_directory() || !fs::exists(dir / kModelConfig) || !fs::exists(dir / kPredictionsTest)) continue;
+    if (!entry.is_directory() || is_partial_output(dir) || !fs::exists(dir / kModelConfig) ||
+        !fs::exists(dir / kPredictionsTest))
+      continue;
     std::string name = dir.filename().string();
     std::string modality = model_modality(name, read_config(dir).value("kind", std::string()));
     size_t rank = static_cast<size_t>(std::find(order.begin(), order.end(), modality) - order.begin());

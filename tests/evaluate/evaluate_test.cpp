@@ -116,6 +116,8 @@ class Evaluate : public ::testing::Test {
     write_model(*t_, "tabular", "tabular", [](size_t, int64_t y) { return y; }, tabular_);
     write_model(*t_, "image-head", "image-head", image_, image_);
     write_model(*t_, "fusion-late", "fusion-late", [](size_t, int64_t y) { return y; }, [](size_t, int64_t y) { return y; });
+    // A folder another command is still writing (OutputDir's temporary name) is not a model yet.
+    write_model(*t_, "fusion-joint.partial-99", "fusion-joint", image_, image_);
     study::EvaluateOptions options;
     options.run_dir = t_->run;
     options.resamples = 200;

@@ -119,7 +119,7 @@ void build_fusion_section(const ReportContext& context, Report& report) {
   std::vector<fs::path> folders;
   for (const auto& entry : fs::directory_iterator(context.run_dir))
     if (entry.is_directory() && entry.path().filename().string().rfind("fusion", 0) == 0 &&
-        fs::exists(entry.path() / "config.json"))
+        !is_partial_output(entry.path()) && fs::exists(entry.path() / "config.json"))
       folders.push_back(entry.path());
   std::sort(folders.begin(), folders.end());
   Section& section = report.add_section("Fusion");

@@ -26,7 +26,8 @@ const std::vector<std::string> kModelOrder = {"tabular",        "search",       
 std::vector<fs::path> model_folders(const fs::path& run) {
   std::vector<fs::path> folders;
   for (const auto& entry : fs::directory_iterator(run))
-    if (entry.is_directory() && (fs::exists(entry.path() / "history.csv") || fs::exists(entry.path() / "metrics.json")))
+    if (entry.is_directory() && !is_partial_output(entry.path()) &&
+        (fs::exists(entry.path() / "history.csv") || fs::exists(entry.path() / "metrics.json")))
       folders.push_back(entry.path());
   auto rank = [](const fs::path& p) {
     auto it = std::find(kModelOrder.begin(), kModelOrder.end(), p.filename().string());
