@@ -160,21 +160,28 @@ TEST(Discussion, ExplanationScoresFromMaskScoresAgainstChance) {
                     "gradcam,mel,10,0.9,0.6,0.3,0\n"
                     "gradcam,all,50,0.8,0.55,0.35,1\n"
                     "saliency,all,50,0.3,0.32,0.35,0\n"
+                    "random,all,50,0.1,0.1,0.35,0\n"
                     "occlusion,all,0,,,,0\n");
   auto scores = report::read_explanation_scores(dir / "mask_scores.csv");
-  ASSERT_EQ(scores.size(), 3u);
+  ASSERT_EQ(scores.size(), 4u);
   EXPECT_EQ(scores[0].method, "gradcam");
   EXPECT_EQ(scores[0].rows, 50);
   EXPECT_DOUBLE_EQ(scores[0].pointing_game, 0.8);
-  EXPECT_TRUE(std::isnan(scores[2].pointing_game));
+  EXPECT_TRUE(std::isnan(scores[3].pointing_game));
   EXPECT_TRUE(report::read_explanation_scores(dir / "absent.csv").empty());
 
   auto text = all_text(report::draft_discussion(constructed(interval(0.0, -0.03, 0.03), interval(0.0, -0.03, 0.03), 0.7), scores));
-  EXPECT_TRUE(contains(text, "gradcam: the map's maximum falls on the lesion in 80% of 50")) << text;
+  // gradcam: 40 hits of 50, Wilson interval 0.670 to 0.888 (by hand), above the 0.35 chance level.
+  EXPECT_TRUE(contains(text, "gradcam: the map's maximum falls on the lesion in 80% of 50 scored test images (95% CI 67% "
+                             "to 89%)"))
+      << text;
   EXPECT_TRUE(contains(text, "pointing game is above chance")) << text;
-  EXPECT_TRUE(contains(text, "saliency") && contains(text, "pointing game is not above chance")) << text;
+  // saliency: 15 of 50, interval 0.191 to 0.438 includes 0.35.
+  EXPECT_TRUE(contains(text, "pointing game is not distinguishable from chance")) << text;
   EXPECT_TRUE(contains(text, "cannot be compared with chance")) << text;
-  EXPECT_TRUE(contains(text, "point estimates without intervals")) << text;
+  EXPECT_TRUE(contains(text, "Wilson intervals")) << text;
+  // random: 5 of 50, interval 0.043 to 0.214, below 0.35.
+  EXPECT_TRUE(contains(text, "pointing game is below chance")) << text;
 }
 
 }  // namespace

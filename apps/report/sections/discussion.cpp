@@ -279,6 +279,15 @@ DiscussionPart calibration(const study::EvalResults& r) {
   return part;
 }
 
+// The Wilson 95% interval of a proportion observed on n independent rows; NaN for no rows.
+std::pair<double, double> wilson_interval(double share, int64_t n) {
+  if (n <= 0 || !std::isfinite(share)) return {NAN, NAN};
+  const double z = 1.959963984540054, nn = static_cast<double>(n);
+  const double centre = (share + z * z / (2 * nn)) / (1 + z * z / nn);
+  const double half = z * std::sqrt(share * (1 - share) / nn + z * z / (4 * nn * nn)) / (1 + z * z / nn);
+  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+}
+
 DiscussionPart explanation(const std::vector<ExplanationScore>& scores) {
   DiscussionPart part{"What the explanations say", {}};
   if (scores.empty()) {
@@ -286,16 +295,21 @@ DiscussionPart explanation(const std::vector<ExplanationScore>& scores) {
     return part;
   }
   for (const auto& s : scores) {
-    std::string relation = !std::isfinite(s.pointing_game) || !std::isfinite(s.mask_area) ? "cannot be compared with"
-                           : s.pointing_game > s.mask_area                                 ? "is above"
-                                                                                           : "is not above";
+    auto [lower, upper] = wilson_interval(s.pointing_game, s.rows);
+    std::string relation = !std::isfinite(lower) || !std::isfinite(s.mask_area)
+                               ? "cannot be compared with chance"
+                           : lower > s.mask_area ? "is above chance"
+                           : upper < s.mask_area ? "is below chance"
+                                                 : "is not distinguishable from chance";
     part.paragraphs.push_back(s.method + ": the map's maximum falls on the lesion in " + percent(s.pointing_game) +
-                              " of " + std::to_string(s.rows) + " scored test images and " + percent(s.energy_inside) +
+                              " of " + std::to_string(s.rows) + " scored test images (95% CI " + percent(lower) + " to " +
+                              percent(upper) + ") and " + percent(s.energy_inside) +
                               " of its positive weight lies on the lesion; the lesion covers " + percent(s.mask_area) +
                               " of the image on average, the score of an uninformative map, so the pointing game " +
-                              relation + " chance.");
+                              relation + ".");
   }
-  part.paragraphs.push_back("These are point estimates without intervals and measure agreement with the lesion outline, "
+  part.paragraphs.push_back("The pointing-game intervals are Wilson intervals that treat the images as independent; the "
+                            "energy shares are point estimates without intervals. Both measure agreement with the lesion outline, "
                             "not whether the features used are clinically meaningful; a map that also covers the "
                             "surrounding skin is not necessarily wrong.");
   return part;

@@ -7,8 +7,8 @@
 //   - subgroups and classes where fusion seems to help are listed only when their interval excludes
 //     0, with a reminder that among many subgroups some intervals exclude 0 by chance;
 //   - a subgroup with fewer than kSmallSubgroup test rows is named as too small to judge;
-//   - explanation scores (point estimates without intervals) are compared with their chance level
-//     and described as such.
+//   - the pointing game of an explanation method is called above (below) chance only when its Wilson
+//     95% interval lies above (below) the mean lesion area, the score of an uninformative map.
 #pragma once
 
 #include <filesystem>
