@@ -30,6 +30,10 @@ std::string all_text(const std::vector<report::DiscussionPart>& parts) {
   return text;
 }
 
+std::string draft(const study::EvalResults& r, const report::Explanations& explanations = {}) {
+  return all_text(report::draft_discussion(r, explanations));
+}
+
 TEST(Discussion, ADifferenceIsOnlyClaimedWhenItsIntervalExcludesZero) {
   std::string up = report::describe_difference("A", "B", interval(0.05, 0.01, 0.09));
   EXPECT_TRUE(contains(up, "A is higher than B by 0.050")) << up;
@@ -103,7 +107,7 @@ study::EvalResults constructed(const eval::Interval& overall, const eval::Interv
 }
 
 TEST(Discussion, NoClaimThatFusionHelpsWhenTheIntervalIncludesZero) {
-  auto text = all_text(report::draft_discussion(constructed(interval(0.02, -0.01, 0.05), interval(0.03, -0.02, 0.08), 0.72), {}));
+  auto text = draft(constructed(interval(0.02, -0.01, 0.05), interval(0.03, -0.02, 0.08), 0.72));
   EXPECT_TRUE(contains(text, "no evidence of a difference between fusion-late and image-head")) << text;
   EXPECT_FALSE(contains(text, "fusion-late is higher than")) << text;
   EXPECT_TRUE(contains(text, "In no class or subgroup")) << text;
@@ -120,26 +124,26 @@ TEST(Discussion, McNemarVerdictNamesTheModelWithFewerMistakes) {
   r.comparisons[0].mcnemar.only_a_correct = 5;
   r.comparisons[0].mcnemar.only_b_correct = 40;
   r.comparisons[0].mcnemar.p_value = 2e-7;
-  auto text = all_text(report::draft_discussion(r, {}));
+  auto text = draft(r);
   EXPECT_TRUE(contains(text, "p < 0.001; at the 5% level, image-head classifies more images correctly")) << text;
 }
 
 TEST(Discussion, ClaimsAndTheTargetFollowTheIntervals) {
   // Fusion 0.04 above with an interval excluding 0, and above 0.75: the target is met.
-  auto met = all_text(report::draft_discussion(constructed(interval(0.04, 0.01, 0.07), interval(0.06, 0.02, 0.10), 0.76), {}));
+  auto met = draft(constructed(interval(0.04, 0.01, 0.07), interval(0.06, 0.02, 0.10), 0.76));
   EXPECT_TRUE(contains(met, "fusion-late is higher than image-head by 0.040 (95% CI 0.010 to 0.070)")) << met;
   EXPECT_TRUE(contains(met, "is met")) << met;
   EXPECT_TRUE(contains(met, "above 0 (interval excluding 0) for female patients")) << met;
   EXPECT_TRUE(contains(met, "by chance alone")) << met;
   // The same difference, but the fusion's balanced accuracy is below 0.75: not met.
-  auto low = all_text(report::draft_discussion(constructed(interval(0.04, 0.01, 0.07), interval(0.0, -0.04, 0.04), 0.74), {}));
+  auto low = draft(constructed(interval(0.04, 0.01, 0.07), interval(0.0, -0.04, 0.04), 0.74));
   EXPECT_TRUE(contains(low, "is not met")) << low;
   // 0.02 above with an interval excluding 0: a supported difference, still short of the target.
-  auto small = all_text(report::draft_discussion(constructed(interval(0.02, 0.005, 0.035), interval(0.0, -0.04, 0.04), 0.9), {}));
+  auto small = draft(constructed(interval(0.02, 0.005, 0.035), interval(0.0, -0.04, 0.04), 0.9));
   EXPECT_TRUE(contains(small, "fusion-late is higher than image-head")) << small;
   EXPECT_TRUE(contains(small, "is not met")) << small;
   // A fusion worse in a subgroup is said so.
-  auto hurt = all_text(report::draft_discussion(constructed(interval(0.0, -0.03, 0.03), interval(-0.08, -0.12, -0.03), 0.7), {}));
+  auto hurt = draft(constructed(interval(0.0, -0.03, 0.03), interval(-0.08, -0.12, -0.03), 0.7));
   EXPECT_TRUE(contains(hurt, "below 0 (interval excluding 0) for female patients")) << hurt;
 }
 
@@ -148,7 +152,7 @@ TEST(Discussion, WithoutAFusionModelItSaysSo) {
   r.models.pop_back();
   r.best = "image-head";
   r.comparisons.clear();
-  auto text = all_text(report::draft_discussion(r, {}));
+  auto text = draft(r);
   EXPECT_TRUE(contains(text, "No fusion model in this run")) << text;
   EXPECT_TRUE(contains(text, "only model evaluated")) << text;
 }
@@ -162,20 +166,24 @@ TEST(Discussion, ExplanationScoresFromMaskScoresAgainstChance) {
                     "saliency,all,50,0.3,0.32,0.35,0\n"
                     "random,all,50,0.1,0.1,0.35,0\n"
                     "occlusion,all,0,,,,0\n");
-  auto scores = report::read_explanation_scores(dir / "mask_scores.csv");
+  write_file_atomic(dir / "mask_scores.json", R"({"model": "image-finetune", "methods": ["gradcam"]})");
+  report::Explanations explanations = report::read_explanations(dir);
+  EXPECT_EQ(explanations.model, "image-finetune");
+  const auto& scores = explanations.scores;
   ASSERT_EQ(scores.size(), 4u);
   EXPECT_EQ(scores[0].method, "gradcam");
   EXPECT_EQ(scores[0].rows, 50);
   EXPECT_DOUBLE_EQ(scores[0].pointing_game, 0.8);
   EXPECT_TRUE(std::isnan(scores[3].pointing_game));
-  EXPECT_TRUE(report::read_explanation_scores(dir / "absent.csv").empty());
+  EXPECT_TRUE(report::read_explanations(dir / "absent").scores.empty());
 
-  auto text = all_text(report::draft_discussion(constructed(interval(0.0, -0.03, 0.03), interval(0.0, -0.03, 0.03), 0.7), scores));
+  auto text = draft(constructed(interval(0.0, -0.03, 0.03), interval(0.0, -0.03, 0.03), 0.7), explanations);
   // gradcam: 40 hits of 50, Wilson interval 0.670 to 0.888 (by hand), above the 0.35 chance level.
   EXPECT_TRUE(contains(text, "gradcam: the map's maximum falls on the lesion in 80% of 50 scored test images (95% CI 67% "
                              "to 89%)"))
       << text;
   EXPECT_TRUE(contains(text, "pointing game is above chance")) << text;
+  EXPECT_TRUE(contains(text, "The maps explain image-finetune's predicted class")) << text;
   // saliency: 15 of 50, interval 0.191 to 0.438 includes 0.35.
   EXPECT_TRUE(contains(text, "pointing game is not distinguishable from chance")) << text;
   EXPECT_TRUE(contains(text, "cannot be compared with chance")) << text;

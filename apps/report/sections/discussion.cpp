@@ -5,12 +5,14 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <tuple>
 
 #include "engine/data/columns.h"
 #include "engine/data/csv.h"
 #include "engine/error.h"
+#include "engine/fs.h"
 
 namespace hito::report {
 
@@ -288,13 +290,16 @@ std::pair<double, double> wilson_interval(double share, int64_t n) {
   return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
 }
 
-DiscussionPart explanation(const std::vector<ExplanationScore>& scores) {
+DiscussionPart explanation(const Explanations& explanations) {
   DiscussionPart part{"What the explanations say", {}};
-  if (scores.empty()) {
+  if (explanations.scores.empty()) {
     part.paragraphs.push_back("No explanation scores in this run (hito explain writes them to explain/).");
     return part;
   }
-  for (const auto& s : scores) {
+  if (!explanations.model.empty())
+    part.paragraphs.push_back("The maps explain " + explanations.model +
+                              "'s predicted class and are scored against the lesion masks.");
+  for (const auto& s : explanations.scores) {
     auto [lower, upper] = wilson_interval(s.pointing_game, s.rows);
     std::string relation = !std::isfinite(lower) || !std::isfinite(s.mask_area)
                                ? "cannot be compared with chance"
@@ -375,9 +380,19 @@ std::string describe_difference(const std::string& what_a, const std::string& wh
          fixed(d.estimate) + " (" + interval + "), an interval that includes 0";
 }
 
-std::vector<ExplanationScore> read_explanation_scores(const fs::path& path) {
-  std::vector<ExplanationScore> scores;
-  if (!fs::exists(path)) return scores;
+Explanations read_explanations(const fs::path& explain_dir) {
+  Explanations out;
+  const fs::path path = explain_dir / "mask_scores.csv", summary = explain_dir / "mask_scores.json";
+  if (fs::exists(summary)) {
+    try {
+      nlohmann::json j = nlohmann::json::parse(read_file(summary));
+      if (j.is_object() && j.contains("model") && j["model"].is_string()) out.model = j["model"].get<std::string>();
+    } catch (const nlohmann::json::parse_error& e) {
+      HITO_FAIL(summary.string(), ": not valid JSON: ", e.what());
+    }
+  }
+  if (!fs::exists(path)) return out;
+  std::vector<ExplanationScore>& scores = out.scores;
   data::CsvTable table = data::read_csv(path);
   int64_t method = table.require_column("method"), cls = table.require_column("class"),
           rows = table.require_column("rows"), pointing = table.require_column("pointing_game"),
@@ -395,11 +410,10 @@ std::vector<ExplanationScore> read_explanation_scores(const fs::path& path) {
     scores.push_back({fields[static_cast<size_t>(method)], static_cast<int64_t>(number(r, rows)), number(r, pointing),
                       number(r, energy), number(r, area)});
   }
-  return scores;
+  return out;
 }
 
-std::vector<DiscussionPart> draft_discussion(const study::EvalResults& results,
-                                             const std::vector<ExplanationScore>& explanations) {
+std::vector<DiscussionPart> draft_discussion(const study::EvalResults& results, const Explanations& explanations) {
   return {best_model(results), fusion(results),      failures(results), calibration(results),
           explanation(explanations), limits(results), future_work()};
 }

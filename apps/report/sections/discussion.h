@@ -33,8 +33,13 @@ struct ExplanationScore {
   int64_t rows = 0;
   double pointing_game = 0, energy_inside = 0, mask_area = 0;  // NaN when undefined
 };
-// The "all" lines of mask_scores.csv; empty when the file does not exist.
-std::vector<ExplanationScore> read_explanation_scores(const std::filesystem::path& mask_scores_csv);
+struct Explanations {
+  std::string model;  // the image model explained ("" when unknown)
+  std::vector<ExplanationScore> scores;
+};
+// From <run>/explain/: the "all" lines of mask_scores.csv and the "model" of mask_scores.json;
+// empty when the files do not exist.
+Explanations read_explanations(const std::filesystem::path& explain_dir);
 
 struct DiscussionPart {
   std::string heading;
@@ -43,7 +48,6 @@ struct DiscussionPart {
 
 // The draft, part by part: the best model, fusion, where the models fail, calibration, explanations,
 // limits, future work.
-std::vector<DiscussionPart> draft_discussion(const study::EvalResults& results,
-                                             const std::vector<ExplanationScore>& explanations);
+std::vector<DiscussionPart> draft_discussion(const study::EvalResults& results, const Explanations& explanations);
 
 }  // namespace hito::report

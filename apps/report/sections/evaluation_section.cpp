@@ -1,7 +1,7 @@
 // The "Evaluation on the test split" section (from <run>/eval/, written by `hito evaluate`): every
 // model's test scores with intervals, subgroup forest plots and tables (per class: the recall),
 // calibration, confusion matrices, the paired comparisons. And the "Discussion (draft)" section, the
-// report's last (discussion.h), which also reads <run>/explain/mask_scores.csv when present.
+// report's last (discussion.h), which also reads <run>/explain/mask_scores.csv and .json when present.
 #include <filesystem>
 
 #include "apps/report/sections/discussion.h"
@@ -177,7 +177,7 @@ void build_discussion_section(const ReportContext& context, Report& report) {
                   NoteKind::Warning);
   const study::EvalResults r = study::read_eval_results(path);
   for (const auto& part :
-       draft_discussion(r, read_explanation_scores(context.run_dir / "explain" / "mask_scores.csv"))) {
+       draft_discussion(r, read_explanations(context.run_dir / "explain"))) {
     discussion.heading(part.heading);
     for (const auto& p : part.paragraphs) discussion.paragraph(p);
   }
