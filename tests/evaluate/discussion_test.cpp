@@ -100,8 +100,10 @@ study::EvalResults constructed(const eval::Interval& overall, const eval::Interv
     c.mcnemar.p_value = 0.5;
     return c;
   };
+  study::ComparisonResult ear = comparison(study::kFusionVsBaseline, "site", "ear", interval(1.0, 1.0, 1.0));
+  ear.rows = 10;  // one degenerate interval of a tiny subgroup: never a finding
   r.comparisons = {comparison(study::kFusionVsBaseline, "all", "all", overall),
-                   comparison(study::kFusionVsBaseline, "sex", "female", in_female),
+                   comparison(study::kFusionVsBaseline, "sex", "female", in_female), ear,
                    comparison(study::kBestVsOther, "all", "all", overall)};
   return r;
 }
@@ -111,6 +113,8 @@ TEST(Discussion, NoClaimThatFusionHelpsWhenTheIntervalIncludesZero) {
   EXPECT_TRUE(contains(text, "no evidence of a difference between fusion-late and image-head")) << text;
   EXPECT_FALSE(contains(text, "fusion-late is higher than")) << text;
   EXPECT_TRUE(contains(text, "In no class or subgroup")) << text;
+  EXPECT_TRUE(contains(text, "Of these 1 class and subgroup comparisons")) << text;
+  EXPECT_TRUE(contains(text, "1 smaller ones are not judged")) << text;
   EXPECT_TRUE(contains(text, "target") && contains(text, "is not met")) << text;
   EXPECT_TRUE(contains(text, "ranking among these models is therefore open")) << text;
   EXPECT_TRUE(contains(text, "site ear (n = 10)")) << text;  // too small to judge
@@ -134,6 +138,7 @@ TEST(Discussion, ClaimsAndTheTargetFollowTheIntervals) {
   EXPECT_TRUE(contains(met, "fusion-late is higher than image-head by 0.040 (95% CI 0.010 to 0.070)")) << met;
   EXPECT_TRUE(contains(met, "is met")) << met;
   EXPECT_TRUE(contains(met, "above 0 (interval excluding 0) for female patients")) << met;
+  EXPECT_FALSE(contains(met, "site ear for")) << met;
   EXPECT_TRUE(contains(met, "by chance alone")) << met;
   // The same difference, but the fusion's balanced accuracy is below 0.75: not met.
   auto low = draft(constructed(interval(0.04, 0.01, 0.07), interval(0.0, -0.04, 0.04), 0.74));

@@ -145,10 +145,14 @@ DiscussionPart fusion(const study::EvalResults& r) {
                   "that excludes 0, and above 0.75 balanced accuracy) is ") +
       (target_met ? "met on this test split." : "not met on this test split."));
 
-  size_t tested = 0;
+  size_t tested = 0, small = 0;
   std::vector<std::string> helps, hurts;
   for (const auto& [model, comparisons] : by_fusion)
     for (const auto* c : comparisons) {
+      if (c->rows < kSmallSubgroup) {  // a bootstrap over a handful of lesions says little, whatever its interval
+        ++small;
+        continue;
+      }
       ++tested;
       const auto& d = c->bacc_difference.difference;
       std::string item = subgroup_label(c->family, c->subgroup) + " for " + model + " (" + signed_number(d.estimate) +
@@ -156,9 +160,11 @@ DiscussionPart fusion(const study::EvalResults& r) {
       if (excludes_zero_above(d)) helps.push_back(item);
       if (excludes_zero_below(d)) hurts.push_back(item);
     }
-  std::string caveat = " Of " + std::to_string(tested) +
-                       " class and subgroup comparisons, about 1 in 20 would exclude 0 by chance alone even without "
-                       "any real difference; treat single findings as hypotheses.";
+  std::string caveat = " Of these " + std::to_string(tested) +
+                       " class and subgroup comparisons (those with at least " + std::to_string(kSmallSubgroup) +
+                       " test images; " + std::to_string(small) +
+                       " smaller ones are not judged), about 1 in 20 would exclude 0 by chance alone even without any "
+                       "real difference; treat single findings as hypotheses.";
   if (helps.empty() && hurts.empty())
     part.paragraphs.push_back("In no class or subgroup (age band, sex, body site) does the interval of the difference "
                               "exclude 0: no evidence that fusion helps or hurts a particular group." + caveat);

@@ -6,7 +6,9 @@
 //     better", never a ranking from point estimates alone);
 //   - subgroups and classes where fusion seems to help are listed only when their interval excludes
 //     0, with a reminder that among many subgroups some intervals exclude 0 by chance;
-//   - a subgroup with fewer than kSmallSubgroup test rows is named as too small to judge;
+//   - a subgroup with fewer than kSmallSubgroup test rows is not judged at all (its bootstrap over a
+//     handful of lesions can give an interval of width 0); the worst subgroups name such ones as too
+//     small to judge;
 //   - the pointing game of an explanation method is called above (below) chance only when its Wilson
 //     95% interval lies above (below) the mean lesion area, the score of an uninformative map.
 #pragma once
