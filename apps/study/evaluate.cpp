@@ -122,6 +122,103 @@ ComparisonResult compare(const std::string& comparison, const ModelResult& model
   return c;
 }
 
+// Every model on the test rows (and its validation balanced accuracy) into r.models; returns the
+// test predictions in the same order, row-aligned.
+std::vector<eval::Predictions> score_models(const std::vector<fs::path>& folders, const PreparedData& data,
+                                            EvalResults& r) {
+  const std::vector<int64_t> labels = data.labels.to(Device::CPU).to_vector<int64_t>();
+  const std::vector<int64_t> test_rows = data.rows_of(data::Part::Test), val_rows = data.rows_of(data::Part::Val);
+  std::vector<eval::Predictions> test;
+  for (const auto& dir : folders) {
+    ModelResult m;
+    m.name = dir.filename().string();
+    const json config = read_config(dir);
+    m.kind = config.value("kind", std::string());
+    m.image_input = image_input_of(config);
+    m.modality = model_modality(m.name, m.kind);
+    test.push_back(split_predictions(dir, "test", data, test_rows, labels));
+    m.test = eval::evaluate_split("test", test.back(), r.bootstrap);
+    m.val_balanced_accuracy = kNaN;
+    if (fs::exists(dir / kPredictionsVal) && !val_rows.empty())
+      m.val_balanced_accuracy = eval::balanced_accuracy(split_predictions(dir, "val", data, val_rows, labels));
+    const eval::Interval& bacc = m.test.intervals.at("balanced_accuracy");
+    std::printf("evaluate: %-16s test balanced accuracy %.3f [%.3f, %.3f]\n", m.name.c_str(), bacc.estimate,
+                bacc.lower, bacc.upper);
+    r.models.push_back(std::move(m));
+  }
+  return test;
+}
+
+// Every model on the test rows of each subgroup with test rows, into r.families (same order as
+// `families`).
+void score_subgroups(const std::vector<SubgroupFamily>& families, const std::vector<int64_t>& test_rows,
+                     const std::vector<eval::Predictions>& test, EvalResults& r) {
+  for (const SubgroupFamily& family : families) {
+    FamilyResult f{family.family, family.column, family.skipped, {}};
+    for (const std::string& name : family.order) {
+      std::vector<int64_t> positions = test_positions(family, name, test_rows);
+      if (positions.empty()) continue;
+      SubgroupResult s{family.family, name, static_cast<int64_t>(positions.size()), 0, {}};
+      for (size_t j = 0; j < r.models.size(); ++j) {
+        eval::Predictions sub = test[j].subset(positions);
+        s.lesions = distinct(sub.groups);
+        s.scores[r.models[j].name] = subgroup_score(sub, r.bootstrap);
+      }
+      f.subgroups.push_back(std::move(s));
+    }
+    r.families.push_back(std::move(f));
+  }
+}
+
+// Chooses r.baseline (the best single-modality model on validation) and compares every fusion model
+// with it, overall and in every subgroup of r.families.
+void compare_fusions_with_baseline(const std::vector<SubgroupFamily>& families, const std::vector<int64_t>& test_rows,
+                                   const std::vector<eval::Predictions>& test, EvalResults& r) {
+  int best = -1;
+  for (size_t j = 0; j < r.models.size(); ++j) {
+    const ModelResult& m = r.models[j];
+    if ((m.modality == "metadata" || m.modality == "image") && std::isfinite(m.val_balanced_accuracy) &&
+        (best < 0 || m.val_balanced_accuracy > r.models[static_cast<size_t>(best)].val_balanced_accuracy))
+      best = static_cast<int>(j);
+  }
+  if (best < 0) {
+    r.baseline_note = "no single-modality model with validation predictions: no comparisons";
+    return;
+  }
+  const ModelResult& b = r.models[static_cast<size_t>(best)];
+  const eval::Predictions& bp = test[static_cast<size_t>(best)];
+  r.baseline = b.name;
+  r.baseline_note = "the single-modality (metadata or image) model with the highest validation balanced accuracy (" +
+                    data::format_number(std::round(b.val_balanced_accuracy * 1000) / 1000) + ")";
+  bool any_fusion = false;
+  for (size_t j = 0; j < r.models.size(); ++j) {
+    if (r.models[j].modality != "fusion") continue;
+    any_fusion = true;
+    const eval::Predictions& fp = test[j];
+    r.comparisons.push_back(compare(kFusionVsBaseline, r.models[j], fp, b, bp, "all", "all", r.bootstrap));
+    for (size_t fi = 0; fi < families.size(); ++fi)  // r.families[fi]: the subgroups of families[fi] with test rows
+      for (const SubgroupResult& s : r.families[fi].subgroups) {
+        std::vector<int64_t> positions = test_positions(families[fi], s.name, test_rows);
+        r.comparisons.push_back(compare(kFusionVsBaseline, r.models[j], fp.subset(positions), b, bp.subset(positions),
+                                        s.family, s.name, r.bootstrap));
+      }
+  }
+  if (!any_fusion) r.baseline_note += "; no fusion model to compare with it";
+}
+
+// Sets r.best (the highest test balanced accuracy) and compares it with every other model: is its
+// lead supported by a paired interval?
+void compare_best_with_others(const std::vector<eval::Predictions>& test, EvalResults& r) {
+  size_t top = 0;
+  for (size_t j = 1; j < r.models.size(); ++j)
+    if (r.models[j].test.metrics.balanced_accuracy > r.models[top].test.metrics.balanced_accuracy) top = j;
+  r.best = r.models[top].name;
+  for (size_t j = 0; j < r.models.size(); ++j)
+    if (j != top)
+      r.comparisons.push_back(
+          compare(kBestVsOther, r.models[top], test[top], r.models[j], test[j], "all", "all", r.bootstrap));
+}
+
 // ---- files ----
 
 std::string num(double value) { return data::format_number(value); }
@@ -298,90 +395,16 @@ EvalResults run_evaluate(const EvaluateOptions& options) {
   r.fingerprint = data.fingerprint;
   r.bootstrap.resamples = options.resamples;
   r.bootstrap.seed = options.seed;
-  const std::vector<int64_t> labels = data.labels.to(Device::CPU).to_vector<int64_t>();
-  const std::vector<int64_t> test_rows = data.rows_of(data::Part::Test), val_rows = data.rows_of(data::Part::Val);
+  const std::vector<int64_t> test_rows = data.rows_of(data::Part::Test);
   HITO_CHECK(!test_rows.empty(), "the prepared data in ", data.prepared_dir.string(), " have no test rows");
   r.test_rows = static_cast<int64_t>(test_rows.size());
 
-  std::vector<eval::Predictions> test;  // per model, in r.models order
-  for (const auto& dir : folders) {
-    ModelResult m;
-    m.name = dir.filename().string();
-    const json config = read_config(dir);
-    m.kind = config.value("kind", std::string());
-    m.image_input = image_input_of(config);
-    m.modality = model_modality(m.name, m.kind);
-    test.push_back(split_predictions(dir, "test", data, test_rows, labels));
-    m.test = eval::evaluate_split("test", test.back(), r.bootstrap);
-    m.val_balanced_accuracy = kNaN;
-    if (fs::exists(dir / kPredictionsVal) && !val_rows.empty())
-      m.val_balanced_accuracy = eval::balanced_accuracy(split_predictions(dir, "val", data, val_rows, labels));
-    std::printf("evaluate: %-16s test balanced accuracy %.3f [%.3f, %.3f]\n", m.name.c_str(),
-                m.test.metrics.balanced_accuracy, m.test.intervals.at("balanced_accuracy").lower,
-                m.test.intervals.at("balanced_accuracy").upper);
-    r.models.push_back(std::move(m));
-  }
+  const std::vector<eval::Predictions> test = score_models(folders, data, r);
   r.test_lesions = distinct(test[0].groups);
-
-  // Subgroups: the test positions of each subgroup, then every model on them.
   const std::vector<SubgroupFamily> families = subgroup_families(data, options.columns);
-  for (const SubgroupFamily& family : families) {
-    FamilyResult f{family.family, family.column, family.skipped, {}};
-    for (const std::string& name : family.order) {
-      std::vector<int64_t> positions = test_positions(family, name, test_rows);
-      if (positions.empty()) continue;
-      SubgroupResult s{family.family, name, static_cast<int64_t>(positions.size()), 0, {}};
-      for (size_t j = 0; j < r.models.size(); ++j) {
-        eval::Predictions sub = test[j].subset(positions);
-        s.lesions = distinct(sub.groups);
-        s.scores[r.models[j].name] = subgroup_score(sub, r.bootstrap);
-      }
-      f.subgroups.push_back(std::move(s));
-    }
-    r.families.push_back(std::move(f));
-  }
-
-  // The baseline: the best single-modality model on the validation split.
-  int best = -1;
-  for (size_t j = 0; j < r.models.size(); ++j) {
-    const ModelResult& m = r.models[j];
-    if ((m.modality == "metadata" || m.modality == "image") && std::isfinite(m.val_balanced_accuracy) &&
-        (best < 0 || m.val_balanced_accuracy > r.models[static_cast<size_t>(best)].val_balanced_accuracy))
-      best = static_cast<int>(j);
-  }
-  bool any_fusion = std::any_of(r.models.begin(), r.models.end(), [](const ModelResult& m) { return m.modality == "fusion"; });
-  if (best < 0) {
-    r.baseline_note = "no single-modality model with validation predictions: no comparisons";
-  } else {
-    const ModelResult& b = r.models[static_cast<size_t>(best)];
-    r.baseline = b.name;
-    r.baseline_note = "the single-modality (metadata or image) model with the highest validation balanced accuracy (" +
-                      data::format_number(std::round(b.val_balanced_accuracy * 1000) / 1000) + ")";
-    if (!any_fusion) r.baseline_note += "; no fusion model to compare with it";
-  }
-  for (size_t j = 0; best >= 0 && j < r.models.size(); ++j) {
-    if (r.models[j].modality != "fusion") continue;
-    const ModelResult& b = r.models[static_cast<size_t>(best)];
-    const eval::Predictions& fp = test[j];
-    const eval::Predictions& bp = test[static_cast<size_t>(best)];
-    r.comparisons.push_back(compare(kFusionVsBaseline, r.models[j], fp, b, bp, "all", "all", r.bootstrap));
-    for (size_t fi = 0; fi < families.size(); ++fi)  // r.families[fi] holds the subgroups of families[fi] with test rows
-      for (const SubgroupResult& s : r.families[fi].subgroups) {
-        std::vector<int64_t> positions = test_positions(families[fi], s.name, test_rows);
-        r.comparisons.push_back(
-            compare(kFusionVsBaseline, r.models[j], fp.subset(positions), b, bp.subset(positions), s.family, s.name,
-                    r.bootstrap));
-      }
-  }
-  // Is the top model's lead over each other model supported by a paired interval?
-  size_t top = 0;
-  for (size_t j = 1; j < r.models.size(); ++j)
-    if (r.models[j].test.metrics.balanced_accuracy > r.models[top].test.metrics.balanced_accuracy) top = j;
-  r.best = r.models[top].name;
-  for (size_t j = 0; j < r.models.size(); ++j)
-    if (j != top)
-      r.comparisons.push_back(
-          compare(kBestVsOther, r.models[top], test[top], r.models[j], test[j], "all", "all", r.bootstrap));
+  score_subgroups(families, test_rows, test, r);
+  compare_fusions_with_baseline(families, test_rows, test, r);
+  compare_best_with_others(test, r);
 
   OutputDir out(options.run_dir / kEvalFolder);
   write_models_csv(out.path() / "models.csv", r);
