@@ -7,6 +7,7 @@
 #include "apps/report/sections/discussion.h"
 #include "apps/report/sections/sections.h"
 #include "apps/study/evaluate.h"
+#include "engine/error.h"
 
 namespace hito::report {
 
@@ -92,6 +93,15 @@ Table subgroup_comparisons_table(const study::EvalResults& r) {
   return table;
 }
 
+// eval.json, with a hint to rerun `hito evaluate` when it cannot be read (e.g. written by an older hito).
+study::EvalResults read_evaluation(const fs::path& run_dir) {
+  try {
+    return study::read_eval_results(run_dir / study::kEvalFolder / study::kEvalJson);
+  } catch (const Error& e) {
+    HITO_FAIL(e.what(), " (rerun `hito evaluate --run ", run_dir.string(), "`)");
+  }
+}
+
 void add_figure_if_present(Section& section, const fs::path& path, const std::string& caption, bool wide = false) {
   if (fs::exists(path)) section.file_figure(path, caption, wide);
   else section.note("Missing figure " + path.string() + ": rerun `hito evaluate`.", NoteKind::Warning);
@@ -108,7 +118,7 @@ void build_evaluation_section(const ReportContext& context, Report& report) {
                  NoteKind::Skipped);
     return;
   }
-  const study::EvalResults r = study::read_eval_results(dir / study::kEvalJson);
+  const study::EvalResults r = read_evaluation(context.run_dir);
   section.paragraph("Every model is scored on the same " + std::to_string(r.test_rows) + " test images (" +
                     std::to_string(r.test_lesions) +
                     " lesions), which no model or fusion weight was chosen on. Intervals are 95% percentile bootstrap "
@@ -175,7 +185,7 @@ void build_discussion_section(const ReportContext& context, Report& report) {
                   "difference is only called one when its 95% interval excludes 0). Check and rewrite every sentence "
                   "before using it.",
                   NoteKind::Warning);
-  const study::EvalResults r = study::read_eval_results(path);
+  const study::EvalResults r = read_evaluation(context.run_dir);
   for (const auto& part :
        draft_discussion(r, read_explanations(context.run_dir / "explain"))) {
     discussion.heading(part.heading);
