@@ -19,10 +19,15 @@ void append(std::vector<std::string>& args, const std::vector<std::string>& more
   args.insert(args.end(), more.begin(), more.end());
 }
 
-StudyStep training_step(const StudyOptions& o, std::string title, std::vector<std::string> args) {
+StudyStep step(const StudyOptions& o, std::string title, std::vector<std::string> args) {
   append(args, common_flags(o));
-  if (o.level == StudyLevel::Smoke) args.push_back("--smoke");
   return {std::move(title), std::move(args)};
+}
+
+StudyStep training_step(const StudyOptions& o, std::string title, std::vector<std::string> args) {
+  StudyStep s = step(o, std::move(title), std::move(args));
+  if (o.level == StudyLevel::Smoke) s.args.push_back("--smoke");
+  return s;
 }
 
 }  // namespace
@@ -53,8 +58,8 @@ std::vector<StudyStep> plan_study(const StudyOptions& o) {
   steps.push_back(training_step(o, "milestone 1: PCA of the pixels + MLP", {"pixels"}));
 
   if (pretrained) {
-    steps.push_back(training_step(o, "milestone 2: embeddings of the pretrained backbone (offline transfer)",
-                                  {"embed", "--weights", o.weights}));
+    steps.push_back(step(o, "milestone 2: embeddings of the pretrained backbone (offline transfer)",
+                         {"embed", "--weights", o.weights}));
     steps.push_back(training_step(o, "milestone 2: classifier on the embeddings", {"image", "--mode", "head"}));
     if (full)
       steps.push_back(training_step(o, "milestone 2: fine-tuning the pretrained backbone",
