@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "apps/report/sections/sections.h"
 #include "apps/study/search.h"
 #include "engine/data/csv.h"
 #include "tests/tabular/tabular_fixture.h"
@@ -88,6 +89,16 @@ TEST(Search, WritesTrialsAndTheBestConfigurationThatTabularReads) {
   nlohmann::json config = nlohmann::json::parse(read_file(folder / "config.json"));
   EXPECT_EQ(config["config_source"], "best");
   EXPECT_EQ(config["hyperparameters"]["width"], result.best.width);
+
+  // The report's search section: the best configuration, the ranked trials and the figure.
+  report::Report report("test");
+  report::build_search_section({.run_dir = run}, report);
+  const std::string html = report.render();
+  EXPECT_NE(html.find("Trials ranked by validation balanced accuracy"), std::string::npos);
+  EXPECT_NE(html.find("data:image/svg+xml"), std::string::npos);
+  report::Report empty("test");
+  report::build_search_section({.run_dir = testing::temp_dir("hito-search-none")}, empty);
+  EXPECT_NE(empty.render().find("Skipped: no search/trials.csv"), std::string::npos);
 }
 
 }  // namespace
