@@ -42,19 +42,24 @@ nlohmann::ordered_json train_config_json(const TrainConfig& c, int64_t batch_siz
           {"label_smoothing", c.label_smoothing}, {"batch_size", batch_size}};
 }
 
+// metrics.json writes undefined values (an AUC without both classes) as null.
+double number_or_nan(const nlohmann::json& j, const char* key) {
+  return j.contains(key) && j[key].is_number() ? j[key].get<double>() : NAN;
+}
+
 void print_scores(const fs::path& folder) {
   nlohmann::json metrics = nlohmann::json::parse(read_file(folder / kMetricsFile));
   for (const char* split : {"val", "test"}) {
     const nlohmann::json& s = metrics["splits"][split];
     auto interval = [&](const char* name) {
-      const nlohmann::json& i = s["intervals"][name];
+      const nlohmann::json& i = s["intervals"].contains(name) ? s["intervals"][name] : nlohmann::json::object();
       char text[64];
-      std::snprintf(text, sizeof text, "[%.3f, %.3f]", i.value("lower", NAN), i.value("upper", NAN));
+      std::snprintf(text, sizeof text, "[%.3f, %.3f]", number_or_nan(i, "lower"), number_or_nan(i, "upper"));
       return std::string(text);
     };
     std::printf("%s: %s balanced accuracy %.3f %s, macro AUC %.3f %s\n", folder.filename().c_str(), split,
-                s.value("balanced_accuracy", NAN), interval("balanced_accuracy").c_str(), s.value("macro_auc", NAN),
-                interval("macro_auc").c_str());
+                number_or_nan(s, "balanced_accuracy"), interval("balanced_accuracy").c_str(),
+                number_or_nan(s, "macro_auc"), interval("macro_auc").c_str());
   }
 }
 
