@@ -9,6 +9,7 @@
 #include "engine/data/csv.h"
 #include "engine/data/parallel.h"
 #include "engine/fs.h"
+#include "engine/runtime.h"
 #include "weights/safetensors.h"
 
 namespace hito::study {
@@ -66,6 +67,7 @@ Pca load_pca(const fs::path& path, bool whiten) {
 }
 
 fs::path run_pixels(const PixelsOptions& o) {
+  if (o.threads > 0) set_num_threads(o.threads);
   HITO_CHECK(o.size >= 4, "--size must be >= 4, got ", o.size);
   HITO_CHECK(o.components >= 1, "--components must be >= 1, got ", o.components);
   PreparedData data = load_prepared(o.run_dir);

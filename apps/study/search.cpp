@@ -9,6 +9,7 @@
 #include "apps/report/line_chart.h"
 #include "engine/data/csv.h"
 #include "engine/fs.h"
+#include "engine/runtime.h"
 #include "engine/random.h"
 
 namespace hito::study {
@@ -126,6 +127,7 @@ std::vector<TabularHyper> plan_trials(const std::string& strategy, int64_t trial
 }
 
 SearchResult run_search(const SearchOptions& o) {
+  if (o.threads > 0) set_num_threads(o.threads);
   PreparedData data = load_prepared(o.run_dir);
   TabularHyper base = o.base.updated(nlohmann::json::object(), "the search's base configuration");
   if (o.smoke) base.epochs = 1;

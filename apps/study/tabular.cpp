@@ -10,6 +10,7 @@
 #include "apps/study/model_output.h"
 #include "engine/autograd.h"
 #include "engine/fs.h"
+#include "engine/runtime.h"
 #include "engine/ops.h"
 #include "engine/random.h"
 
@@ -183,11 +184,11 @@ TabularFit fit_tabular(const PreparedData& data, const TabularInputs& inputs, co
   fit.model->to(s.device);
   manual_seed(s.seed);  // dropout masks draw from the default generator
 
-  const std::vector<int64_t> train_rows_ = data.rows_of(data::Part::Train);
+  const std::vector<int64_t> train_part = data.rows_of(data::Part::Train);
   BatchOptions train_options{.batch_size = hyper.batch_size, .shuffle = true, .drop_last = true, .seed = s.seed,
                              .device = s.device};
   BatchOptions eval_options{.batch_size = 1024, .device = s.device};
-  TensorBatches train_rows(input_tensors(inputs), data.labels, train_rows_, train_options);
+  TensorBatches train_rows(input_tensors(inputs), data.labels, train_part, train_options);
   TensorBatches val_rows(input_tensors(inputs), data.labels, data.rows_of(data::Part::Val), eval_options);
 
   TabularModel& model = *fit.model;
@@ -199,7 +200,7 @@ TabularFit fit_tabular(const PreparedData& data, const TabularInputs& inputs, co
   TrainConfig config = hyper.train();
   config.progress = s.progress;
   config.label = s.label;
-  Tensor class_weights = balanced_class_weights(labels_of(data, train_rows_), data.num_classes());
+  Tensor class_weights = balanced_class_weights(labels_of(data, train_part), data.num_classes());
   const auto fit_start = Clock::now();
   fit.training = train(target, train_rows, val_rows, class_weights, data.num_classes(), config);
   fit.fit_seconds = seconds_since(fit_start);
@@ -236,6 +237,7 @@ void print_model_scores(const fs::path& folder) {
 }
 
 fs::path run_tabular(const TabularOptions& o) {
+  if (o.threads > 0) set_num_threads(o.threads);
   PreparedData data = load_prepared(o.run_dir);
   const TabularHyper hyper = resolve_hyper(o);
   TabularInputs inputs = tabular_inputs(data, hyper.mode);

@@ -54,7 +54,7 @@ struct TabularOptions {
   bool smoke = false;                 // one epoch, to check the wiring (seconds)
   bool progress = true;
   Device device = Device::CPU;
-  int threads = 0;
+  int threads = 0;                    // CPU threads (0: leave the process's setting)
   uint64_t seed = 0;
 };
 
@@ -97,10 +97,11 @@ struct FitSettings {
 TabularFit fit_tabular(const PreparedData& data, const TabularInputs& inputs, const TabularHyper& hyper,
                        const FitSettings& settings);
 
-// Rebuilds the model a folder's config.json describes (its "model" entry) and runs it over inputs:
-// f32 (N, K) probabilities. Used by `hito predict`.
+// The network's description for config.json's "model" entry (input names, vocabulary sizes, width,
+// depth, dropout, classes), and the untrained network it describes (load the weights into it).
 nlohmann::ordered_json tabular_model_json(const TabularInputs& inputs, const TabularHyper& hyper, int64_t classes);
 std::shared_ptr<TabularModel> make_tabular_model(const nlohmann::json& model_json, const std::string& source);
+// Eval-mode probabilities f32 (N, K) on the CPU for every row of `inputs`. Used by `hito predict`.
 Tensor predict_probabilities(TabularModel& model, const TabularInputs& inputs, Device device);
 
 // "tabular: val balanced accuracy 0.412 [0.371, 0.455], macro AUC ..." for val and test from metrics.json.
