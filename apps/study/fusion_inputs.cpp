@@ -101,6 +101,14 @@ Tensor load_input_embeddings(const PreparedData& data, const std::string& name) 
   return e;
 }
 
+std::string input_version(const PreparedData& data, const std::string& name) {
+  if (name == kPreparedTabularInput) return file_content_hash(data.prepared_dir / "manifest.json");
+  if (name.rfind(kEmbeddingsInputPrefix, 0) == 0)
+    return file_content_hash(embeddings_dir_of(data.run_dir) /
+                             (name.substr(std::string(kEmbeddingsInputPrefix).size()) + ".provenance.json"));
+  return file_content_hash(data.run_dir / name / kModelConfig);
+}
+
 Tensor load_input_probabilities(const PreparedData& data, const std::string& name, const std::string& split,
                                 const std::vector<int64_t>& rows) {
   fs::path dir = data.run_dir / name;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "apps/study/fuse.h"
+#include "apps/study/fusion_inputs.h"
 #include "apps/study/model_output.h"
 #include "apps/study/prepare.h"
 #include "engine/data/npy.h"
@@ -149,6 +150,11 @@ TEST(Fuse, LateChoosesAndWritesCrossFittedValidation) {
   // The written validation score is the chosen method's cross-fitted one.
   EXPECT_NEAR(metrics["splits"]["val"]["balanced_accuracy"].get<double>(), metrics["cv_val_bacc"][chosen].get<double>(), 1e-6);
   EXPECT_TRUE(fs::exists(folder / "late_fusion_methods.svg"));
+  // Each input's version is recorded, and a retrained input has another.
+  std::string recorded = config["input_versions"]["tabular"];
+  EXPECT_EQ(recorded, input_version(data, "tabular"));
+  write_fake_model(data, "tabular", 12, 1.5f, 9);
+  EXPECT_NE(recorded, input_version(data, "tabular"));
 }
 
 TEST(Fuse, JointSmokeWithScratchCnnAndGatedHead) {
