@@ -8,8 +8,10 @@
 
 #include "apps/study/embed.h"
 #include "apps/study/model_output.h"
+#include "engine/data/hash.h"
 #include "engine/data/npy.h"
 #include "engine/error.h"
+#include "engine/fs.h"
 
 namespace hito::study {
 
@@ -106,7 +108,9 @@ std::string input_version(const PreparedData& data, const std::string& name) {
   if (name.rfind(kEmbeddingsInputPrefix, 0) == 0)
     return file_content_hash(embeddings_dir_of(data.run_dir) /
                              (name.substr(std::string(kEmbeddingsInputPrefix).size()) + ".provenance.json"));
-  return file_content_hash(data.run_dir / name / kModelConfig);
+  data::Hasher hasher;
+  for (const char* file : {kModelConfig, kPredictionsVal, kPredictionsTest}) hasher.add(read_file(data.run_dir / name / file));
+  return hasher.hex();
 }
 
 Tensor load_input_probabilities(const PreparedData& data, const std::string& name, const std::string& split,

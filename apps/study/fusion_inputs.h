@@ -41,8 +41,8 @@ inline constexpr const char* kEmbeddingsInputPrefix = "embeddings/";
 // values (naming the file).
 Tensor load_input_embeddings(const PreparedData& data, const std::string& name);
 
-// A content hash (16 hex digits) of what identifies an input's version: its config.json (a model
-// folder; it changes with every retraining), its provenance file (embeddings/<name>), or the
+// A content hash (16 hex digits) of what identifies an input's version: its config.json and
+// predictions (a model folder), its provenance file (embeddings/<name>), or the
 // preparation manifest (prepared/tabular). Recorded by a fusion so that a stale fusion, made from
 // inputs retrained since, can be told apart.
 std::string input_version(const PreparedData& data, const std::string& name);
