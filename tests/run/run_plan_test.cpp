@@ -40,6 +40,7 @@ TEST(RunPlan, QuickStudyOnSyntheticDataWithWeights) {
   EXPECT_FALSE(has(steps, "--mode scratch"));
   EXPECT_FALSE(has(steps, "--kind joint"));
   EXPECT_FALSE(has(steps, "--smoke"));
+  EXPECT_TRUE(has(steps, "hito explain --limit 300"));
   // Milestones in order; the search comes before the tabular model that uses its best configuration.
   std::vector<std::string> order = {"prepare", "search", "tabular", "pixels", "embed", "image",
                                     "explain", "fuse", "evaluate", "report"};
@@ -66,6 +67,7 @@ TEST(RunPlan, SmokeMarksEveryTrainingStepAndShrinksTheData) {
   o.level = StudyLevel::Smoke;
   auto steps = plan_study(o);
   EXPECT_TRUE(has(steps, "--n 600"));
+  EXPECT_TRUE(has(steps, "hito explain --methods gradcam,saliency"));
   for (const StudyStep& s : steps) {
     const std::string& c = s.args.front();
     bool trains = c != "synth" && c != "prepare" && c != "embed" && c != "evaluate" && c != "report";
@@ -82,6 +84,7 @@ TEST(RunPlan, FullAddsFineTuningTheOwnCnnAndJointFusion) {
   EXPECT_TRUE(has(steps, "hito image --mode finetune --weights w.safetensors"));
   EXPECT_TRUE(has(steps, "hito image --mode scratch"));
   EXPECT_TRUE(has(steps, "hito fuse --kind joint"));
+  EXPECT_TRUE(has(steps, "hito explain --run"));  // every test image
   EXPECT_TRUE(has(steps, "--device cuda"));
 }
 
