@@ -217,18 +217,6 @@ fs::path run_early(const FuseOptions& o, const PreparedData& data) {
 
 // ---- late --------------------------------------------------------------------------------------
 
-LateInputs late_inputs(const PreparedData& data, const std::vector<std::string>& inputs, const std::string& split,
-                       const std::vector<int64_t>& rows) {
-  LateInputs in;
-  in.rows = static_cast<int64_t>(rows.size());
-  in.classes = data.num_classes();
-  for (const std::string& name : inputs) {
-    std::vector<float> p = load_input_probabilities(data, name, split, rows).to_vector<float>();
-    in.probs.emplace_back(p.begin(), p.end());
-  }
-  return in;
-}
-
 Evaluation evaluation_of(const std::vector<double>& probs, const std::vector<int64_t>& rows,
                          const std::vector<int64_t>& labels, int64_t k) {
   Evaluation e;
@@ -247,8 +235,8 @@ fs::path run_late(const FuseOptions& o, const PreparedData& data) {
   std::vector<std::string> inputs = resolve_fusion_inputs(data.run_dir, o.inputs, false);
   const std::vector<int64_t> val_ids = data.rows_of(data::Part::Val), test_ids = data.rows_of(data::Part::Test);
   const std::vector<int64_t> val_labels = labels_of(data, val_ids), test_labels = labels_of(data, test_ids);
-  LateInputs val = late_inputs(data, inputs, "val", val_ids);
-  LateInputs test = late_inputs(data, inputs, "test", test_ids);
+  LateInputs val = load_late_inputs(data, inputs, "val", val_ids);
+  LateInputs test = load_late_inputs(data, inputs, "test", test_ids);
 
   LateOptions options = o.late;
   options.seed = o.seed;

@@ -133,4 +133,16 @@ Tensor load_input_probabilities(const PreparedData& data, const std::string& nam
   return Tensor::from_vector(out, {static_cast<int64_t>(rows.size()), k});
 }
 
+LateInputs load_late_inputs(const PreparedData& data, const std::vector<std::string>& inputs, const std::string& split,
+                            const std::vector<int64_t>& rows) {
+  LateInputs in;
+  in.rows = static_cast<int64_t>(rows.size());
+  in.classes = data.num_classes();
+  for (const std::string& name : inputs) {
+    std::vector<float> p = load_input_probabilities(data, name, split, rows).to_vector<float>();
+    in.probs.emplace_back(p.begin(), p.end());
+  }
+  return in;
+}
+
 }  // namespace hito::study

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "apps/study/late_fusion.h"
 #include "apps/study/prepared_data.h"
 #include "engine/tensor.h"
 
@@ -51,5 +52,9 @@ std::string input_version(const PreparedData& data, const std::string& name);
 // `rows`; refuses a file lacking one of the rows, or with rows of another split.
 Tensor load_input_probabilities(const PreparedData& data, const std::string& name, const std::string& split,
                                 const std::vector<int64_t>& rows);
+
+// The probabilities of every input for the rows of one split, for late fusion (rows in `rows` order).
+LateInputs load_late_inputs(const PreparedData& data, const std::vector<std::string>& inputs, const std::string& split,
+                            const std::vector<int64_t>& rows);
 
 }  // namespace hito::study

@@ -108,13 +108,7 @@ TEST(FusionPredict, LateAppliesTheInputPredictorsThenTheCombiner) {
     if (method != "chosen") {
       std::vector<int64_t> val_rows = data.rows_of(data::Part::Val), labels, rows;
       std::vector<int64_t> all = data.labels.to_vector<int64_t>();
-      LateInputs val;
-      val.rows = static_cast<int64_t>(val_rows.size());
-      val.classes = data.num_classes();
-      for (const char* name : {"tabular", "image-head"}) {
-        std::vector<float> p = load_input_probabilities(data, name, "val", val_rows).to_vector<float>();
-        val.probs.emplace_back(p.begin(), p.end());
-      }
+      LateInputs val = load_late_inputs(data, {"tabular", "image-head"}, "val", val_rows);
       for (size_t i = 0; i < val_rows.size(); ++i) {
         labels.push_back(all[static_cast<size_t>(val_rows[i])]);
         rows.push_back(static_cast<int64_t>(i));
@@ -124,13 +118,7 @@ TEST(FusionPredict, LateAppliesTheInputPredictorsThenTheCombiner) {
       write_file_atomic(folder / kModelConfig, config.dump(2));
       // The test rows combined directly, as run_fuse would have written them.
       std::vector<int64_t> test_rows = data.rows_of(data::Part::Test), test_local;
-      LateInputs test;
-      test.rows = static_cast<int64_t>(test_rows.size());
-      test.classes = data.num_classes();
-      for (const char* name : {"tabular", "image-head"}) {
-        std::vector<float> p = load_input_probabilities(data, name, "test", test_rows).to_vector<float>();
-        test.probs.emplace_back(p.begin(), p.end());
-      }
+      LateInputs test = load_late_inputs(data, {"tabular", "image-head"}, "test", test_rows);
       for (size_t i = 0; i < test_rows.size(); ++i) test_local.push_back(static_cast<int64_t>(i));
       std::vector<double> combined = LateCombiner::from_json(config["combiner"], "test").combine(test, test_local);
       write_predictions_csv(folder / kPredictionsTest, data.config.id_column,
