@@ -68,7 +68,7 @@ std::vector<std::string> resolve_fusion_inputs(const fs::path& run_dir, const st
     std::sort(cached.begin(), cached.end());
     inputs.insert(inputs.end(), cached.begin(), cached.end());
     if (cached.empty())
-      for (const std::string& name : {"image-finetune", "image-scratch", "image-head"})
+      for (const char* name : {"image-finetune", "image-scratch", "image-head"})
         if (fs::exists(run_dir / name / kEmbeddingsFile)) inputs.push_back(name);
   }
   HITO_CHECK(inputs.size() >= 2, "fusion needs at least two model folders with ", needed, " in ", run_dir.string(),
