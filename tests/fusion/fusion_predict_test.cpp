@@ -180,5 +180,23 @@ TEST(FusionPredict, EarlyRecomputesTheBackboneEmbeddings) {
   expect_test_rows_match(folder, data, find_predictor(model.kind)(model, read_new_data(data.data_dir, data.config)));
 }
 
+TEST(FusionPredict, JointRunsTheNetworkOnTheImageFiles) {
+  fs::path run = predict_test_run("joint");
+  PreparedData data = load_prepared(run);
+  FuseOptions o;
+  o.run_dir = run;
+  o.kind = "joint";
+  o.head = "gated";
+  o.size = 32;
+  o.cnn_width = 4;
+  o.cnn_depth = 2;
+  o.branch_width = 8;
+  o.batch_size = 16;
+  o.smoke = true;
+  fs::path folder = run_fuse(o);
+  ModelFolder model = load_model_folder(folder);
+  expect_test_rows_match(folder, data, find_predictor(model.kind)(model, read_new_data(data.data_dir, data.config)));
+}
+
 }  // namespace
 }  // namespace hito::study
