@@ -194,7 +194,7 @@ fs::path run_early(const FuseOptions& o, const PreparedData& data) {
 
   out.config = {{"kind", fusion_model_name("early")}, {"balancing", balancing_sentence(config)}, {"fusion", config.to_json()},
                 {"train", train_config_json(train_config, batch_size)}, {"seed", o.seed}};
-  for (const std::string& name : inputs) out.config["input_versions"][name] = input_version(data, name);
+  for (const std::string& name : inputs) out.config["input_versions"][name] = input_version(data.run_dir, name);
   // The backbones of embeddings/<name> inputs, so that hito predict can remake them for new images.
   for (const std::string& name : inputs)
     if (name.rfind(kEmbeddingsInputPrefix, 0) == 0)
@@ -277,7 +277,7 @@ fs::path run_late(const FuseOptions& o, const PreparedData& data) {
                 {"inputs", inputs},
                 {"input_versions", [&] {
                    nlohmann::ordered_json v;
-                   for (const std::string& name : inputs) v[name] = input_version(data, name);
+                   for (const std::string& name : inputs) v[name] = input_version(data.run_dir, name);
                    return v;
                  }()},
                 {"combiner", choice.combiner.to_json()},

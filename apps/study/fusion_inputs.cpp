@@ -57,19 +57,21 @@ std::vector<std::string> resolve_fusion_inputs(const fs::path& run_dir, const st
       if (fs::exists(run_dir / name / needed)) inputs.push_back(name);
   } else {
     inputs.push_back(kPreparedTabularInput);
-    std::vector<std::string> cached;
-    const fs::path embeddings = embeddings_dir_of(run_dir);
-    if (fs::is_directory(embeddings))
-      for (const auto& entry : fs::directory_iterator(embeddings)) {
-        const std::string file = entry.path().filename().string(), suffix = ".provenance.json";
-        if (file.size() > suffix.size() && file.compare(file.size() - suffix.size(), suffix.size(), suffix) == 0)
-          cached.push_back(kEmbeddingsInputPrefix + file.substr(0, file.size() - suffix.size()));
-      }
-    std::sort(cached.begin(), cached.end());
-    inputs.insert(inputs.end(), cached.begin(), cached.end());
-    if (cached.empty())
-      for (const char* name : {"image-finetune", "image-scratch", "image-head"})
-        if (fs::exists(run_dir / name / kEmbeddingsFile)) inputs.push_back(name);
+    for (const char* name : {"image-finetune", "image-scratch"})
+      if (fs::exists(run_dir / name / kEmbeddingsFile)) inputs.push_back(name);
+    if (inputs.size() == 1) {
+      std::vector<std::string> cached;
+      const fs::path embeddings = embeddings_dir_of(run_dir);
+      if (fs::is_directory(embeddings))
+        for (const auto& entry : fs::directory_iterator(embeddings)) {
+          const std::string file = entry.path().filename().string(), suffix = ".provenance.json";
+          if (file.size() > suffix.size() && file.compare(file.size() - suffix.size(), suffix.size(), suffix) == 0)
+            cached.push_back(kEmbeddingsInputPrefix + file.substr(0, file.size() - suffix.size()));
+        }
+      std::sort(cached.begin(), cached.end());
+      inputs.insert(inputs.end(), cached.begin(), cached.end());
+    }
+    if (inputs.size() == 1 && fs::exists(run_dir / "image-head" / kEmbeddingsFile)) inputs.push_back("image-head");
   }
   HITO_CHECK(inputs.size() >= 2, "fusion needs at least two model folders with ", needed, " in ", run_dir.string(),
              ", found ", inputs.size(), requested.empty() ? " (train the tabular and image models first, or name them with --inputs)" : "");
@@ -103,13 +105,13 @@ Tensor load_input_embeddings(const PreparedData& data, const std::string& name) 
   return e;
 }
 
-std::string input_version(const PreparedData& data, const std::string& name) {
-  if (name == kPreparedTabularInput) return file_content_hash(data.prepared_dir / "manifest.json");
+std::string input_version(const fs::path& run_dir, const std::string& name) {
+  if (name == kPreparedTabularInput) return file_content_hash(prepared_dir_of(run_dir) / "manifest.json");
   if (name.rfind(kEmbeddingsInputPrefix, 0) == 0)
-    return file_content_hash(embeddings_dir_of(data.run_dir) /
+    return file_content_hash(embeddings_dir_of(run_dir) /
                              (name.substr(std::string(kEmbeddingsInputPrefix).size()) + ".provenance.json"));
   data::Hasher hasher;
-  for (const char* file : {kModelConfig, kPredictionsVal, kPredictionsTest}) hasher.add(read_file(data.run_dir / name / file));
+  for (const char* file : {kModelConfig, kPredictionsVal, kPredictionsTest}) hasher.add(read_file(run_dir / name / file));
   return hasher.hex();
 }
 

@@ -22,10 +22,10 @@ const std::vector<std::string>& default_fusion_candidates();
 std::vector<std::string> parse_input_list(const std::string& list);
 
 // The inputs to use: `requested` when not empty (each must exist in the run), else the defaults.
-// Late fusion (need_embeddings false): the default candidates with predictions. Early fusion: the
-// modalities before any training, "prepared/tabular" and "embeddings/<name>" for every embedding
-// cached by `hito embed`; without cached embeddings, the image model folders (image-finetune,
-// image-scratch, image-head) with embeddings.npy stand for the image modality. Requires two inputs.
+// Late fusion (need_embeddings false): the default candidates with predictions. Early fusion (chosen
+// on the real validation split): "prepared/tabular" and the embeddings of the image networks trained
+// on the images, image-finetune and image-scratch, those present; without either, every embedding
+// cached by `hito embed` ("embeddings/<name>"); without those, image-head. Requires two inputs.
 std::vector<std::string> resolve_fusion_inputs(const fs::path& run_dir, const std::vector<std::string>& requested,
                                                bool need_embeddings);
 
@@ -46,7 +46,7 @@ Tensor load_input_embeddings(const PreparedData& data, const std::string& name);
 // predictions (a model folder), its provenance file (embeddings/<name>), or the
 // preparation manifest (prepared/tabular). Recorded by a fusion so that a stale fusion, made from
 // inputs retrained since, can be told apart.
-std::string input_version(const PreparedData& data, const std::string& name);
+std::string input_version(const fs::path& run_dir, const std::string& name);
 
 // The probabilities (rows.size(), K) saved in <run>/<name>/predictions_<split>.csv, reordered to
 // `rows`; refuses a file lacking one of the rows, or with rows of another split.

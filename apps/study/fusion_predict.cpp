@@ -59,6 +59,30 @@ Tensor backbone_embeddings(const ModelFolder& model, const NewData& data, const 
   return concat(chunks, 0);
 }
 
+// The penultimate embedding of an image model folder (image-head, -finetune, -scratch) for every new
+// row, as `hito image` saved it for the training rows.
+Tensor image_model_embeddings(const ModelFolder& model, const NewData& data, const std::string& input) {
+  LoadedImageNetwork loaded = load_image_network(model.dir.parent_path() / input, model.device);
+  NewRows n = new_rows(model, data, loaded.spec.preprocessing);
+  ImageBatches batches(n.images, n.tables, n.rows, loader_options(model, loaded.spec.preprocessing));
+  NoGradGuard no_grad;
+  std::vector<Tensor> chunks;
+  batches.start_epoch(0);
+  for (Batch b; batches.next(b);)
+    chunks.push_back(
+        loaded.network->penultimate(image_features(*loaded.network, b.inputs[kImagesInput], loaded.spec.tta_flip))
+            .to(Device::CPU));
+  return concat(chunks, 0);
+}
+
+// Refuses an input retrained (or re-embedded) since the fusion was fitted: its embedding changed.
+void check_input_version(const ModelFolder& model, const std::string& input) {
+  const nlohmann::json& recorded = model.config.at("input_versions");
+  const std::string now = input_version(model.dir.parent_path(), input);
+  HITO_CHECK(recorded.contains(input) && recorded.at(input).get<std::string>() == now, model.dir.string(),
+             " was fitted on another version of its input '", input, "' (retrained since): fuse again");
+}
+
 }  // namespace
 
 Tensor predict_fusion_late(const ModelFolder& model, const NewData& data) {
@@ -90,14 +114,17 @@ Tensor predict_fusion_early(const ModelFolder& model, const NewData& data) {
   EarlyFusionConfig config = EarlyFusionConfig::from_json(model.config.at("fusion"), model.file(kModelConfig).string());
   std::vector<Tensor> blocks;
   for (const std::string& input : config.inputs) {
+    check_input_version(model, input);
     if (input == kPreparedTabularInput) {
       blocks.push_back(model.encoder.transform(data.table).tabular);
     } else if (input.rfind(kEmbeddingsInputPrefix, 0) == 0) {
       blocks.push_back(backbone_embeddings(model, data, input));
+    } else if (input.rfind("image-", 0) == 0) {
+      blocks.push_back(image_model_embeddings(model, data, input));
     } else {
       HITO_FAIL(model.dir.string(), " fuses the embedding of the model folder '", input,
-                "', which hito predict cannot recompute for new data (predictors give probabilities). Fuse the "
-                "modalities themselves for a model usable on new data: --inputs prepared/tabular,embeddings/<name>");
+                "', which hito predict cannot recompute for new data (only image models' can be). Fuse "
+                "prepared/tabular with image models or embeddings/<name> for a model usable on new data");
     }
   }
   EarlyFusionNet net(config, {});

@@ -3,10 +3,10 @@
 //                 new data by its own predictor, then the saved combiner;
 //   fusion-early  each input's embedding recomputed for the new rows, then the saved network:
 //                 "prepared/tabular" through the fitted encoder, "embeddings/<name>" through the
-//                 recorded pretrained backbone and preprocessing. An input that is a trained model
-//                 folder (tabular, image-head, ...) is refused with a clear message: the registry's
-//                 predictors give probabilities, not embeddings, so its embedding cannot be remade;
-//                 fuse prepared/tabular and embeddings/<name> for a fusion usable on new data;
+//                 recorded pretrained backbone and preprocessing, an image model folder (image-*)
+//                 through its network's penultimate layer. Another model folder (tabular, pixels) is
+//                 refused with a clear message: its embedding cannot be remade here. An input
+//                 retrained since the fusion was fitted (its recorded version differs) is refused;
 //   fusion-joint  the network on the new rows' images (the recorded preprocessing) and encoded
 //                 tabular features.
 #pragma once

@@ -152,9 +152,9 @@ TEST(Fuse, LateChoosesAndWritesCrossFittedValidation) {
   EXPECT_TRUE(fs::exists(folder / "late_fusion_methods.svg"));
   // Each input's version is recorded, and a retrained input has another.
   std::string recorded = config["input_versions"]["tabular"];
-  EXPECT_EQ(recorded, input_version(data, "tabular"));
+  EXPECT_EQ(recorded, input_version(run, "tabular"));
   write_fake_model(data, "tabular", 12, 1.5f, 9);
-  EXPECT_NE(recorded, input_version(data, "tabular"));
+  EXPECT_NE(recorded, input_version(run, "tabular"));
 }
 
 TEST(Fuse, JointSmokeWithScratchCnnAndGatedHead) {
