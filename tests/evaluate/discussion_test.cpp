@@ -156,6 +156,17 @@ TEST(Discussion, ClaimsAndTheTargetFollowTheIntervals) {
   // A fusion worse in a subgroup is said so.
   auto hurt = draft(constructed(interval(0.0, -0.03, 0.03), interval(-0.08, -0.12, -0.03), 0.7));
   EXPECT_TRUE(contains(hurt, "below 0 (interval excluding 0) for female patients")) << hurt;
+  // Two fusions meeting both parts: plural verbs.
+  study::EvalResults two = constructed(interval(0.04, 0.01, 0.07), interval(0.0, -0.04, 0.04), 0.8);
+  two.models.push_back(two.models[1]);
+  two.models.back().name = "fusion-early";
+  two.comparisons.push_back(two.comparisons[0]);
+  two.comparisons.back().model = "fusion-early";
+  auto both = draft(two);
+  EXPECT_TRUE(contains(both, "is met by fusion-late and fusion-early on this test split: fusion-late and fusion-early "
+                             "lead by at least 0.03 with an interval excluding 0; fusion-late and fusion-early are above "
+                             "0.75."))
+      << both;
 }
 
 TEST(Discussion, WithoutAFusionModelItSaysSo) {

@@ -143,12 +143,16 @@ DiscussionPart fusion(const study::EvalResults& r) {
     if (level) level_met.push_back(c->model);
     if (lead && level) both_met.push_back(c->model);
   }
-  auto who = [](const std::vector<std::string>& models) { return models.empty() ? std::string("no fusion") : join(models); };
+  // "no fusion leads" / "fusion-late leads" / "fusion-early and fusion-late lead"
+  auto who = [](const std::vector<std::string>& models, const std::string& singular, const std::string& plural) {
+    return (models.empty() ? std::string("no fusion") : join(models)) + " " + (models.size() > 1 ? plural : singular);
+  };
   part.paragraphs.push_back(
       "The study's target (a fusion at least 0.03 above the best single-modality model, with an interval that excludes "
       "0, and above 0.75 balanced accuracy) is " +
-      (both_met.empty() ? std::string("not met") : "met by " + join(both_met)) + " on this test split: " + who(lead_met) +
-      " leads by at least 0.03 with an interval excluding 0; " + who(level_met) + " is above 0.75.");
+      (both_met.empty() ? std::string("not met") : "met by " + join(both_met)) + " on this test split: " +
+      who(lead_met, "leads", "lead") + " by at least 0.03 with an interval excluding 0; " + who(level_met, "is", "are") +
+      " above 0.75.");
 
   size_t tested = 0, small = 0;
   std::vector<std::string> helps, hurts;
