@@ -3,8 +3,6 @@
 // weights are absent), and its errors.
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
 #include <memory>
 
 #include "engine/data/npy.h"
@@ -19,21 +17,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct CommandResult {
-  int status;
-  std::string output;  // stdout and stderr
-};
-
-CommandResult run_hito(const std::string& arguments) {
-  std::string command = "'" + testing::hito_binary().string() + "' " + arguments + " 2>&1";
-  CommandResult run{-1, ""};
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return run;
-  std::array<char, 4096> buffer{};
-  while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) run.output.append(buffer.data(), n);
-  run.status = pclose(pipe);
-  return run;
-}
+using testing::CommandResult;
+using testing::run_hito;
 
 TEST(InferCommand, ReproducesTorchvisionLogitsAndFeaturesFromArrays) {
   testing::ConvFixture golden("models.safetensors");

@@ -3,10 +3,6 @@
 // message, where /usr/bin/chromium is missing).
 #include "apps/report/report.h"
 
-#include <sys/wait.h>
-
-#include <cstdio>
-
 #include "apps/report/csv_columns.h"
 #include "apps/report/line_chart.h"
 #include "apps/report/png.h"
@@ -21,23 +17,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct CommandResult {
-  int status = -1;
-  std::string output;
-};
-
-// Runs a shell command, capturing stdout and stderr together.
-CommandResult shell(const std::string& command) {
-  CommandResult result;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return result;
-  char buffer[4096];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, n);
-  int raw = ::pclose(pipe);
-  result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return result;
-}
+using testing::CommandResult;
+using testing::run_shell;
 
 std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
 
@@ -130,7 +111,7 @@ size_t count(const std::string& haystack, const std::string& needle) {
 
 TEST(ReportCommand, WritesASelfContainedReport) {
   fs::path run = fixture_run("report_command");
-  CommandResult r = shell(report_command(run));
+  CommandResult r = run_shell(report_command(run));
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("report.html"), std::string::npos);
   std::string html = read_file(run / "report.html");
@@ -159,9 +140,9 @@ TEST(ReportCommand, RendersInHeadlessChromium) {
   if (!fs::exists("/usr/bin/chromium"))
     GTEST_SKIP() << "skipped: /usr/bin/chromium not found (apt-get install chromium)";
   fs::path run = fixture_run("report_chromium");
-  ASSERT_EQ(shell(report_command(run)).status, 0);
+  ASSERT_EQ(run_shell(report_command(run)).status, 0);
   const fs::path script = testing::source_dir() / "scripts" / "check_report.sh";
-  CommandResult ok = shell(quoted(script) + " " + quoted(run / "report.html") + " " + quoted(run / "report.png"));
+  CommandResult ok = run_shell(quoted(script) + " " + quoted(run / "report.html") + " " + quoted(run / "report.png"));
   EXPECT_EQ(ok.status, 0) << ok.output;
   EXPECT_NE(ok.output.find("problems=0"), std::string::npos) << ok.output;
   ASSERT_TRUE(fs::exists(run / "report.png"));
@@ -176,7 +157,7 @@ TEST(ReportCommand, RendersInHeadlessChromium) {
   html.replace(svg, html.find("</svg>", svg) + 6 - svg,
                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"></svg>");
   write_file_atomic(run / "broken.html", html);
-  CommandResult broken = shell(quoted(script) + " " + quoted(run / "broken.html") + " " + quoted(run / "broken.png"));
+  CommandResult broken = run_shell(quoted(script) + " " + quoted(run / "broken.html") + " " + quoted(run / "broken.png"));
   EXPECT_EQ(broken.status, 1) << broken.output;
   EXPECT_NE(broken.output.find("truncated PNG: sample_gradient.png"), std::string::npos) << broken.output;
   EXPECT_NE(broken.output.find("empty svg"), std::string::npos) << broken.output;
@@ -186,7 +167,7 @@ TEST(ReportCommand, RendersInHeadlessChromium) {
 TEST(ReportCommand, SkipsWhatIsMissing) {
   fs::path run = testing::temp_dir("report_empty") / "run";
   fs::create_directories(run);
-  CommandResult r = shell(report_command(run));
+  CommandResult r = run_shell(report_command(run));
   ASSERT_EQ(r.status, 0) << r.output;
   std::string html = read_file(run / "report.html");
   EXPECT_NE(html.find("Run `hito prepare` to make it."), std::string::npos);
@@ -195,7 +176,7 @@ TEST(ReportCommand, SkipsWhatIsMissing) {
   // A prepared folder with some files: the missing ones are named.
   fs::create_directories(run / "prepared");
   fs::copy(testing::fixture_path("report/run/prepared/class_counts.csv"), run / "prepared" / "class_counts.csv");
-  ASSERT_EQ(shell(report_command(run)).status, 0);
+  ASSERT_EQ(run_shell(report_command(run)).status, 0);
   html = read_file(run / "report.html");
   EXPECT_NE(html.find("Class balance"), std::string::npos);
   EXPECT_NE(
@@ -207,7 +188,7 @@ TEST(ReportCommand, SkipsWhatIsMissing) {
 
 TEST(ReportCommand, BadInputFailsClearlyWithoutOutput) {
   fs::path missing = testing::temp_dir("report_missing") / "nowhere";
-  CommandResult r = shell(report_command(missing));
+  CommandResult r = run_shell(report_command(missing));
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.output.find("does not exist"), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists(missing / "report.html"));
@@ -215,14 +196,14 @@ TEST(ReportCommand, BadInputFailsClearlyWithoutOutput) {
   fs::path run = fixture_run("report_bad");
   write_file_atomic(run / "report.html", "previous report");
   write_file_atomic(run / "tabular" / "metrics.json", R"({"class_names": ["a"], "splits": {"test": {"rows": 1}}})");
-  r = shell(report_command(run));
+  r = run_shell(report_command(run));
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.output.find("tabular/metrics.json.splits.test: missing key \"accuracy\""), std::string::npos) << r.output;
   EXPECT_EQ(read_file(run / "report.html"), "previous report");  // untouched
   for (const auto& entry : fs::directory_iterator(run))
     EXPECT_EQ(entry.path().filename().string().find("report.html.tmp"), std::string::npos);
   // --keep-going shows the failure in the report instead.
-  r = shell(report_command(run, " --keep-going"));
+  r = run_shell(report_command(run, " --keep-going"));
   ASSERT_EQ(r.status, 0) << r.output;
   std::string html = read_file(run / "report.html");
   EXPECT_NE(html.find("This section could not be built"), std::string::npos);

@@ -1,9 +1,11 @@
 // Test helpers: paths, closeness, gradcheck.
 #include "tests/support/testing.h"
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmath>
+#include <cstdio>
 #include <sstream>
 
 #include "engine/autograd.h"
@@ -23,6 +25,22 @@ fs::path temp_dir(const std::string& name) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;
+}
+
+CommandResult run_shell(const std::string& command) {
+  CommandResult result;
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  if (!pipe) return result;
+  char buffer[4096];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, n);
+  int raw = ::pclose(pipe);
+  result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return result;
+}
+
+CommandResult run_hito(const std::string& arguments) {
+  return run_shell("'" + hito_binary().string() + "' " + arguments);
 }
 
 ::testing::AssertionResult all_close(const std::vector<float>& actual, const std::vector<float>& expected, float rtol,

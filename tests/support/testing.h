@@ -22,6 +22,15 @@ fs::path hito_binary();                       // the built `hito` executable
 // A fresh empty folder under the system temp dir, removed by the caller or left for inspection.
 fs::path temp_dir(const std::string& name);
 
+// A shell command's exit status (-1 when it did not exit normally) and its stdout + stderr.
+struct CommandResult {
+  int status = -1;
+  std::string output;
+};
+CommandResult run_shell(const std::string& command);
+// The built `hito` with these arguments (already quoted where needed).
+CommandResult run_hito(const std::string& arguments);
+
 // Max |a - b| / (atol + rtol |b|) over all elements must be <= 1; reports the worst element.
 ::testing::AssertionResult all_close(const Tensor& actual, const Tensor& expected, float rtol, float atol);
 ::testing::AssertionResult all_close(const std::vector<float>& actual, const std::vector<float>& expected, float rtol,
