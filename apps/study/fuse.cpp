@@ -15,6 +15,7 @@
 #include "apps/study/image_batches.h"
 #include "apps/study/joint_fusion.h"
 #include "apps/study/model_output.h"
+#include "apps/study/progress.h"
 #include "engine/data/csv.h"
 #include "engine/autograd.h"
 #include "engine/error.h"
@@ -24,16 +25,6 @@
 namespace hito::study {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
-std::vector<int64_t> labels_of(const PreparedData& data, const std::vector<int64_t>& rows) {
-  std::vector<int64_t> all = data.labels.to_vector<int64_t>(), picked;
-  for (int64_t r : rows) picked.push_back(all[static_cast<size_t>(r)]);
-  return picked;
-}
 
 nlohmann::ordered_json train_config_json(const TrainConfig& c, int64_t batch_size) {
   return {{"epochs", c.epochs},         {"patience", c.patience},   {"lr", c.lr},

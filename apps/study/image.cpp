@@ -10,6 +10,7 @@
 #include "apps/study/embed.h"
 #include "apps/study/image_batches.h"
 #include "apps/study/model_output.h"
+#include "apps/study/progress.h"
 #include "engine/autograd.h"
 #include "engine/fs.h"
 #include "engine/ops.h"
@@ -18,16 +19,6 @@
 namespace hito::study {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
-std::vector<int64_t> labels_of(const PreparedData& data, const std::vector<int64_t>& rows) {
-  std::vector<int64_t> all = data.labels.to_vector<int64_t>(), picked;
-  for (int64_t r : rows) picked.push_back(all[static_cast<size_t>(r)]);
-  return picked;
-}
 
 std::vector<int64_t> all_rows(const PreparedData& data) {
   std::vector<int64_t> rows(static_cast<size_t>(data.size()));

@@ -161,4 +161,12 @@ data::LoaderOptions PreparedData::loader_options() const {
   return options;
 }
 
+std::vector<int64_t> labels_of(const PreparedData& data, const std::vector<int64_t>& rows) {
+  const int64_t* all = data.labels.data<int64_t>();
+  std::vector<int64_t> picked;
+  picked.reserve(rows.size());
+  for (int64_t r : rows) picked.push_back(all[r]);
+  return picked;
+}
+
 }  // namespace hito::study

@@ -63,6 +63,9 @@ struct PreparedData {
   data::LoaderOptions loader_options() const;
 };
 
+// The labels (class indices) of the given rows, in that order.
+std::vector<int64_t> labels_of(const PreparedData& data, const std::vector<int64_t>& rows);
+
 // Requires <run>/prepared/ from `hito prepare`; verifies the fingerprint against the data folder.
 PreparedData load_prepared(const fs::path& run_dir);
 

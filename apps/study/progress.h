@@ -9,6 +9,13 @@
 
 namespace hito::study {
 
+using Clock = std::chrono::steady_clock;
+
+// Wall-clock seconds since `start` (fit and predict times of the model folders).
+inline double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
 class ProgressBar {
  public:
   explicit ProgressBar(std::string label, bool enabled = true);

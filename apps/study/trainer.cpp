@@ -15,7 +15,6 @@
 namespace hito::study {
 
 namespace {
-using Clock = std::chrono::steady_clock;
 
 std::unique_ptr<Optimizer> make_optimizer(std::vector<ParamGroup> groups, const TrainConfig& config) {
   if (config.optimizer == "sgd") return std::make_unique<Sgd>(std::move(groups), SgdOptions{0.9f, 0.0f, true});
