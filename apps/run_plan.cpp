@@ -67,11 +67,11 @@ std::vector<StudyStep> plan_study(const StudyOptions& o) {
   }
   if (full || !pretrained)
     steps.push_back(training_step(o, "milestone 2: own CNN trained from scratch", {"image", "--mode", "scratch"}));
-  // Occlusion costs ~50 forward passes per image: the quick study explains 300 evenly spaced test
+  // Occlusion costs ~50 forward passes per image: the quick study explains 120 evenly spaced test
   // images, the smoke check leaves occlusion out.
   std::vector<std::string> explain = {"explain"};
   if (smoke) append(explain, {"--methods", "gradcam,saliency"});
-  else if (!full) append(explain, {"--limit", "300"});
+  else if (!full) append(explain, {"--limit", "120"});
   steps.push_back(training_step(o, "milestone 2: Grad-CAM, saliency and occlusion, scored against the lesion masks",
                                 explain));
 

@@ -40,7 +40,7 @@ TEST(RunPlan, QuickStudyOnSyntheticDataWithWeights) {
   EXPECT_FALSE(has(steps, "--mode scratch"));
   EXPECT_FALSE(has(steps, "--kind joint"));
   EXPECT_FALSE(has(steps, "--smoke"));
-  EXPECT_TRUE(has(steps, "hito explain --limit 300"));
+  EXPECT_TRUE(has(steps, "hito explain --limit 120"));
   // Milestones in order; the search comes before the tabular model that uses its best configuration.
   std::vector<std::string> order = {"prepare", "search", "tabular", "pixels", "embed", "image",
                                     "explain", "fuse", "evaluate", "report"};
