@@ -149,10 +149,7 @@ fs::path run_early(const FuseOptions& o, const PreparedData& data) {
   const double fit_seconds = seconds_since(fit_start);
 
   ModelOutputs out;
-  out.val = evaluate(target, val_rows, class_weights);
-  const auto predict_start = Clock::now();
-  out.test = evaluate(target, test_rows, class_weights);
-  out.predict_seconds = seconds_since(predict_start);
+  evaluate_splits(out, target, val_rows, test_rows, class_weights);
   {
     NoGradGuard no_grad;
     net.eval();
@@ -378,10 +375,7 @@ fs::path run_joint(const FuseOptions& o, const PreparedData& data) {
   const double fit_seconds = seconds_since(fit_start);
 
   ModelOutputs out;
-  out.val = evaluate(target, val_rows, class_weights);
-  const auto predict_start = Clock::now();
-  out.test = evaluate(target, test_rows, class_weights);
-  out.predict_seconds = seconds_since(predict_start);
+  evaluate_splits(out, target, val_rows, test_rows, class_weights);
 
   // Embeddings of every row, and the mean gates of each split (gated head).
   std::vector<int64_t> every(static_cast<size_t>(data.size()));

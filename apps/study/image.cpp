@@ -82,10 +82,7 @@ fs::path run_head(const ImageOptions& o, const PreparedData& data, TrainConfig c
   const double fit_seconds = seconds_since(fit_start);
 
   ModelOutputs out;
-  const auto predict_start = Clock::now();
-  out.val = evaluate(target, val_rows, class_weights);
-  out.test = evaluate(target, test_rows, class_weights);
-  out.predict_seconds = seconds_since(predict_start);
+  evaluate_splits(out, target, val_rows, test_rows, class_weights);
   {
     NoGradGuard no_grad;
     head.eval();
@@ -172,10 +169,7 @@ fs::path run_network(const ImageOptions& o, const PreparedData& data, TrainConfi
   const double images_per_second = trained_images / std::max(fit_seconds, 1e-9);
 
   ModelOutputs out;
-  const auto predict_start = Clock::now();
-  out.val = evaluate(target, val_rows, class_weights);
-  out.test = evaluate(target, test_rows, class_weights);
-  out.predict_seconds = seconds_since(predict_start);
+  evaluate_splits(out, target, val_rows, test_rows, class_weights);
   {
     // Penultimate features of every row, in manifest order, for fusion.
     NoGradGuard no_grad;

@@ -6,6 +6,7 @@
 
 #include "apps/eval/metrics_file.h"
 #include "apps/report/sections/model_section.h"
+#include "apps/study/progress.h"
 #include "apps/study/predict.h"
 #include "engine/data/csv.h"
 #include "engine/data/npy.h"
@@ -73,6 +74,14 @@ void write_predictions_csv(const fs::path& path, const std::string& id_column, c
     csv.row(fields);
   }
   csv.write(path);
+}
+
+void evaluate_splits(ModelOutputs& outputs, TrainTarget& target, BatchSource& val_rows, BatchSource& test_rows,
+                     const Tensor& class_weights) {
+  outputs.val = evaluate(target, val_rows, class_weights);
+  const auto predict_start = Clock::now();
+  outputs.test = evaluate(target, test_rows, class_weights);
+  outputs.predict_seconds = seconds_since(predict_start);
 }
 
 fs::path write_model_folder(const PreparedData& data, const std::string& name, const ModelOutputs& outputs) {

@@ -53,6 +53,11 @@ struct ModelOutputs {
   std::function<void(const std::filesystem::path& folder)> extra_files;
 };
 
+// Fills outputs.val and outputs.test by eval-mode passes over the validation and test rows, and
+// outputs.predict_seconds with the time of the test pass (the model's predict time).
+void evaluate_splits(ModelOutputs& outputs, TrainTarget& target, BatchSource& val_rows, BatchSource& test_rows,
+                     const Tensor& class_weights);
+
 // Writes <run>/<name>/ as described above (replacing an older one only once everything is written).
 // Returns the folder.
 std::filesystem::path write_model_folder(const PreparedData& data, const std::string& name, const ModelOutputs& outputs);

@@ -92,7 +92,7 @@ fs::path run_pixels(const PixelsOptions& o) {
   TabularFit fit = fit_tabular(data, inputs, hyper,
                                {.seed = o.seed, .device = o.device, .progress = o.progress, .with_test = true, .label = "pixels"});
 
-  ModelOutputs out;
+  ModelOutputs out = model_outputs(fit);
   out.config = {{"kind", "pixels"},
                 {"pca", {{"size", o.size}, {"resize", "stretch"}, {"components", k}, {"whiten", true},
                          {"explained_variance_kept", kept}, {"file", kPcaFile}}},
@@ -100,13 +100,6 @@ fs::path run_pixels(const PixelsOptions& o) {
                 {"model", tabular_model_json(inputs, hyper, data.num_classes())},
                 {"seed", o.seed},
                 {"smoke", o.smoke}};
-  out.model = fit.model.get();
-  out.training = &fit.training;
-  out.val = fit.val;
-  out.test = fit.test;
-  out.embeddings = fit.embeddings;
-  out.fit_seconds = fit.fit_seconds;
-  out.predict_seconds = fit.predict_seconds;
   out.metrics_extra["pca_components"] = k;
   out.metrics_extra["pca_explained_variance_kept"] = kept;
   out.extra_files = [&](const fs::path& folder) {

@@ -234,7 +234,7 @@ fs::path run_tabular(const TabularOptions& o) {
   TabularFit fit = fit_tabular(data, inputs, hyper,
                                {.seed = o.seed, .device = o.device, .progress = o.progress, .with_test = true, .label = o.name});
 
-  ModelOutputs out;
+  ModelOutputs out = model_outputs(fit);
   out.config = {{"kind", "tabular"},
                 {"mode", hyper.mode},
                 {"hyperparameters", hyper.to_json()},
@@ -242,6 +242,13 @@ fs::path run_tabular(const TabularOptions& o) {
                 {"model", tabular_model_json(inputs, hyper, data.num_classes())},
                 {"seed", o.seed},
                 {"smoke", o.smoke}};
+  fs::path folder = write_model_folder(data, o.name, out);
+  print_model_scores(folder);
+  return folder;
+}
+
+ModelOutputs model_outputs(const TabularFit& fit) {
+  ModelOutputs out;
   out.model = fit.model.get();
   out.training = &fit.training;
   out.val = fit.val;
@@ -249,9 +256,7 @@ fs::path run_tabular(const TabularOptions& o) {
   out.embeddings = fit.embeddings;
   out.fit_seconds = fit.fit_seconds;
   out.predict_seconds = fit.predict_seconds;
-  fs::path folder = write_model_folder(data, o.name, out);
-  print_model_scores(folder);
-  return folder;
+  return out;
 }
 
 }  // namespace hito::study

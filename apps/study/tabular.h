@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "apps/study/model_output.h"
 #include "apps/study/prepared_data.h"
 #include "apps/study/trainer.h"
 #include "models/mlp.h"
@@ -84,6 +85,9 @@ struct TabularFit {
   Tensor embeddings;  // f32 (N, width) over all rows, manifest order
   double fit_seconds = 0.0, predict_seconds = 0.0;
 };
+
+// The fitted model's part of a model folder: weights, history, val/test evaluations, embeddings, times.
+ModelOutputs model_outputs(const TabularFit& fit);
 
 struct FitSettings {
   uint64_t seed = 0;
