@@ -53,7 +53,7 @@ std::string search_figure(const std::vector<TrialScore>& scores, size_t best) {
   chart.x_label = "trial";
   chart.y_label = "val balanced accuracy";
   chart.integer_x = true;
-  report::Series series{.name = "trials", .line = false, .markers = true};
+  report::Series series{.name = "trials", .x = {}, .y = {}, .line = false, .markers = true};
   for (size_t i = 0; i < scores.size(); ++i) {
     series.x.push_back(static_cast<double>(i + 1));
     series.y.push_back(scores[i].val_bacc);
