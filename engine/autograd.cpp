@@ -121,4 +121,7 @@ void run_backward(const Tensor& root, const Tensor& seed) {
   }
 }
 
+// Declared with Tensor (tensor.h), defined here beside the engine it starts.
+void Tensor::backward(const Tensor& gradient) const { run_backward(*this, gradient); }
+
 }  // namespace hito

@@ -2,7 +2,7 @@
 // hito::cpu::kernel(args...) otherwise. In a CPU-only build a CUDA call fails with a clear message.
 #pragma once
 
-#include "engine/types.h"
+#include "base/types.h"
 #include "kernels/cpu/kernels.h"
 #ifdef HITO_WITH_CUDA
 #include "kernels/cuda/kernels.h"

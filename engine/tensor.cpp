@@ -3,10 +3,9 @@
 
 #include <cstring>
 
-#include "engine/allocator.h"
-#include "engine/autograd.h"
+#include "kernels/allocator.h"
 #include "engine/dispatch.h"
-#include "engine/runtime.h"
+#include "kernels/runtime.h"
 
 namespace hito {
 
@@ -132,35 +131,6 @@ Tensor Tensor::clone() const {
 
 Tensor Tensor::detach() const { return from_storage(impl().storage, shape(), dtype(), impl().offset); }
 
-Tensor Tensor::reshape(const Shape& new_shape) const {
-  Shape shape_out = new_shape;
-  int64_t known = 1, inferred = -1;
-  for (size_t i = 0; i < shape_out.size(); ++i) {
-    if (shape_out[i] == -1) {
-      HITO_CHECK(inferred < 0, "reshape: more than one -1 in ", shape_str(new_shape));
-      inferred = static_cast<int64_t>(i);
-    } else {
-      known *= shape_out[i];
-    }
-  }
-  if (inferred >= 0) {
-    HITO_CHECK(known > 0 && numel() % known == 0, "reshape: cannot infer -1 in ", shape_str(new_shape), " for ",
-               describe());
-    shape_out[inferred] = numel() / known;
-  }
-  HITO_CHECK(shape_numel(shape_out) == numel(), "reshape: ", describe(), " cannot be seen as ",
-             shape_str(shape_out));
-  Tensor out = from_storage(impl().storage, shape_out, dtype(), impl().offset);
-  if (needs_grad({*this})) {
-    Shape in_shape = shape();
-    // The gradient of a reshape is the output's gradient seen with the input's shape.
-    record(out, "reshape", {*this}, [in_shape](const Tensor& g) {
-      return std::vector<Tensor>{g.reshape(in_shape)};
-    });
-  }
-  return out;
-}
-
 Tensor Tensor::flatten(int64_t start_dim) const {
   HITO_CHECK(start_dim >= 0 && start_dim < std::max<int64_t>(dim(), 1), "flatten: start_dim ", start_dim,
              " out of range for ", describe());
@@ -221,8 +191,6 @@ void Tensor::set_grad(const Tensor& grad) {
              " does not match ", describe());
   impl().grad = grad.impl_ptr();
 }
-
-void Tensor::backward(const Tensor& gradient) const { run_backward(*this, gradient); }
 
 namespace detail {
 void no_cuda_kernel(const char* kernel) {

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/error.h"
-#include "engine/types.h"
+#include "base/error.h"
+#include "base/types.h"
 
 namespace hito {
 

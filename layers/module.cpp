@@ -52,14 +52,8 @@ NamedTensors Module::state_dict() const {
   return out;
 }
 
-int64_t Module::parameter_count() const {
-  int64_t n = 0;
-  for (auto& [name, tensor] : named_parameters()) n += tensor.numel();
-  return n;
-}
-
 void Module::train(bool on) {
-  on_train(on);
+  training_ = on;
   for (auto& [name, child] : children_) child->train(on);
 }
 

@@ -32,7 +32,6 @@ class Module {
   std::vector<Tensor> trainable_parameters() const;
   // Parameters then buffers: what save_state_dict writes.
   NamedTensors state_dict() const;
-  int64_t parameter_count() const;
 
   void train(bool on = true);
   void eval() { train(false); }
@@ -54,8 +53,6 @@ class Module {
     children_.emplace_back(std::move(name), child);
     return child;
   }
-  // Called by train() on each module, for layers that must react (frozen BatchNorm, for one).
-  virtual void on_train(bool on) { training_ = on; }
 
  private:
   void collect(const std::string& prefix, bool parameters, NamedTensors& out) const;

@@ -2,14 +2,14 @@
 // were trained and evaluated: a stretched resize bit-identical to PIL's Image.resize(BILINEAR)
 // (a triangle filter widened by the scale factor when shrinking, so it antialiases; 22-bit fixed
 // point; horizontal pass, rounding to 8 bits, then vertical pass), then per-channel normalisation.
-// engine/data/resize.h averages areas when shrinking, which is right for training caches but moves
+// data/resize.h averages areas when shrinking, which is right for training caches but moves
 // pretrained predictions (MobileNetV2 on cat.bmp: 0.715 instead of PIL's 0.736).
 #pragma once
 
 #include <array>
 #include <vector>
 
-#include "engine/data/image.h"
+#include "data/image.h"
 #include "engine/tensor.h"
 
 namespace hito {

@@ -19,7 +19,6 @@ Mlp::Mlp(int64_t in_features, int64_t out_features, const MlpConfig& config, Gen
     if (config.dropout > 0) hidden_->add(std::make_shared<Dropout>(config.dropout));
     width = config.width;
   }
-  feature_width_ = width;
   head_ = register_module("head", std::make_shared<Linear>(width, out_features, true, gen));
 }
 

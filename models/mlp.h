@@ -29,12 +29,10 @@ class Mlp : public Module {
   Tensor features(const Tensor& x);
   // (N, in) -> (N, out) logits.
   Tensor forward(const Tensor& x) override;
-  int64_t feature_width() const { return feature_width_; }
 
  private:
   std::shared_ptr<Sequential> hidden_;
   std::shared_ptr<Linear> head_;
-  int64_t feature_width_;
 };
 
 // The tabular model: numeric features (N, F) and, in embedding mode, integer codes (N, C) of the
@@ -47,7 +45,6 @@ class TabularModel : public Module {
                const MlpConfig& config, Generator& gen = default_generator());
   Tensor features(const Tensor& numeric, const Tensor& codes = Tensor());
   Tensor logits(const Tensor& numeric, const Tensor& codes = Tensor());
-  int64_t feature_width() const { return mlp_->feature_width(); }
 
  private:
   Tensor embed(const Tensor& numeric, const Tensor& codes);

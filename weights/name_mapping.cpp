@@ -4,7 +4,7 @@
 #include <map>
 #include <regex>
 
-#include "engine/error.h"
+#include "base/error.h"
 
 namespace hito {
 

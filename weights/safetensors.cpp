@@ -5,7 +5,6 @@
 // widened to F32 on load.
 #include "weights/safetensors.h"
 
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <bit>
@@ -13,13 +12,12 @@
 #include <fstream>
 #include <set>
 
-#include "engine/fs.h"
+#include "base/fs.h"
+#include "base/json.h"
 
 namespace hito {
 
 namespace {
-
-using Json = nlohmann::ordered_json;
 
 // Tensor bytes are copied as they lie in memory, and the format is little-endian.
 static_assert(std::endian::native == std::endian::little, "safetensors I/O assumes a little-endian host");
@@ -96,6 +94,8 @@ class Context {
   [[noreturn]] void fail(const Args&... args) const {
     HITO_FAIL("safetensors file ", path_, ": ", args...);
   }
+  // How the header is named in errors of the JSON parser.
+  std::string header_name() const { return "safetensors file " + path_ + ": the header"; }
   template <class... Args>
   [[noreturn]] void fail_tensor(const std::string& name, const Args&... args) const {
     fail("tensor '", name, "': ", args...);
@@ -105,12 +105,12 @@ class Context {
   std::string path_;
 };
 
-uint64_t as_u64(const Json& value, const Context& ctx, const std::string& name, const char* what) {
+uint64_t as_u64(const OrderedJson& value, const Context& ctx, const std::string& name, const char* what) {
   if (!value.is_number_unsigned()) ctx.fail_tensor(name, what, " must be a non-negative integer, got ", value.dump());
   return value.get<uint64_t>();
 }
 
-Entry parse_entry(const std::string& name, const Json& value, const Context& ctx) {
+Entry parse_entry(const std::string& name, const OrderedJson& value, const Context& ctx) {
   if (!value.is_object()) ctx.fail_tensor(name, "entry must be an object, got ", value.dump());
   for (const auto& [key, field] : value.items())
     if (key != "dtype" && key != "shape" && key != "data_offsets") ctx.fail_tensor(name, "unknown field '", key, "'");
@@ -119,17 +119,17 @@ Entry parse_entry(const std::string& name, const Json& value, const Context& ctx
 
   Entry entry;
   entry.name = name;
-  const Json& dtype = value["dtype"];
+  const OrderedJson& dtype = value["dtype"];
   if (!dtype.is_string()) ctx.fail_tensor(name, "dtype must be a string, got ", dtype.dump());
   for (const FileDType& known : kFileDTypes)
     if (dtype.get<std::string>() == known.name) entry.dtype = &known;
   if (!entry.dtype)
     ctx.fail_tensor(name, "unsupported dtype ", dtype.dump(), " (hito reads F32, F16, BF16, I64 and U8)");
 
-  const Json& shape = value["shape"];
+  const OrderedJson& shape = value["shape"];
   if (!shape.is_array()) ctx.fail_tensor(name, "shape must be an array, got ", shape.dump());
   uint64_t bytes = entry.dtype->bytes;
-  for (const Json& d : shape) {
+  for (const OrderedJson& d : shape) {
     uint64_t size = as_u64(d, ctx, name, "each dimension");
     if (size > uint64_t(INT64_MAX) || (size != 0 && bytes > UINT64_MAX / size))
       ctx.fail_tensor(name, "shape ", shape.dump(), " is too large");
@@ -137,7 +137,7 @@ Entry parse_entry(const std::string& name, const Json& value, const Context& ctx
     entry.shape.push_back(static_cast<int64_t>(size));
   }
 
-  const Json& offsets = value["data_offsets"];
+  const OrderedJson& offsets = value["data_offsets"];
   if (!offsets.is_array() || offsets.size() != 2)
     ctx.fail_tensor(name, "data_offsets must be [begin, end], got ", offsets.dump());
   entry.begin = as_u64(offsets[0], ctx, name, "data_offsets[0]");
@@ -171,27 +171,15 @@ void check_tiling(std::vector<Entry> entries, uint64_t data_bytes, const Context
     ctx.fail("the last ", data_bytes - covered, " bytes of data belong to no tensor (a gap or trailing garbage)");
 }
 
-// Parses the header text; rejects invalid JSON, a non-object, and names that appear twice.
-Json parse_header(const std::string& text, const Context& ctx) {
-  std::set<std::string> seen;
-  std::string duplicate;
-  auto reject_duplicates = [&](int depth, Json::parse_event_t event, Json& parsed) {
-    if (depth == 1 && event == Json::parse_event_t::key && !seen.insert(parsed.get<std::string>()).second)
-      duplicate = parsed.get<std::string>();
-    return true;
-  };
-  Json header;
-  try {
-    header = Json::parse(text, reject_duplicates);
-  } catch (const Json::exception& e) {
-    ctx.fail("the header is not valid JSON: ", e.what());
-  }
-  if (!duplicate.empty()) ctx.fail("the header names '", duplicate, "' twice");
+// Parses the header text; rejects invalid JSON (parse_json also refuses a name given twice and a
+// header nested too deep) and a non-object.
+OrderedJson parse_header(const std::string& text, const Context& ctx) {
+  OrderedJson header = parse_json<OrderedJson>(text, ctx.header_name());
   if (!header.is_object()) ctx.fail("the header must be a JSON object, got ", header.type_name());
   return header;
 }
 
-std::map<std::string, std::string> parse_metadata(const Json& value, const Context& ctx) {
+std::map<std::string, std::string> parse_metadata(const OrderedJson& value, const Context& ctx) {
   if (!value.is_object()) ctx.fail("__metadata__ must be an object of strings, got ", value.dump());
   std::map<std::string, std::string> metadata;
   for (const auto& [key, item] : value.items()) {
@@ -247,7 +235,7 @@ SafetensorsFile read_safetensors(const std::filesystem::path& path) {
              " follow the length: the file is truncated or not safetensors");
   std::string text(static_cast<size_t>(header_bytes), '\0');
   read_exact(in, 8, text.data(), header_bytes, ctx, "the header");
-  Json header = parse_header(text, ctx);
+  OrderedJson header = parse_header(text, ctx);
 
   SafetensorsFile file;
   std::vector<Entry> entries;
@@ -263,7 +251,7 @@ SafetensorsFile read_safetensors(const std::filesystem::path& path) {
 
 void write_safetensors(const std::filesystem::path& path, const NamedTensors& tensors,
                        const std::map<std::string, std::string>& metadata) {
-  Json header = Json::object();
+  OrderedJson header = OrderedJson::object();
   if (!metadata.empty()) header["__metadata__"] = metadata;
   std::vector<Tensor> host;
   uint64_t offset = 0;

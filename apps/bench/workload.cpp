@@ -3,7 +3,7 @@
 
 #include <chrono>
 
-#include "engine/runtime.h"
+#include "kernels/runtime.h"
 
 namespace hito::bench {
 

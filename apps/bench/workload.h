@@ -6,7 +6,7 @@
 #include <map>
 #include <string>
 
-#include "engine/types.h"
+#include "base/types.h"
 
 namespace hito::bench {
 

@@ -6,7 +6,7 @@
 #include <limits>
 #include <unordered_map>
 
-#include "engine/error.h"
+#include "base/error.h"
 
 namespace hito::eval {
 

@@ -8,7 +8,7 @@
 #include <tuple>
 #include <unordered_map>
 
-#include "engine/error.h"
+#include "base/error.h"
 
 namespace hito::eval {
 

@@ -4,8 +4,9 @@
 #include <cmath>
 #include <limits>
 
-#include "engine/error.h"
-#include "engine/fs.h"
+#include "base/error.h"
+#include "base/fs.h"
+#include "base/json.h"
 
 namespace hito::eval {
 
@@ -15,38 +16,7 @@ namespace {
 json number_or_null(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
 
 // Reads members of one JSON object, naming the file and the object's path in every error.
-class Reader {
- public:
-  Reader(const json& object, std::string where) : object_(object), where_(std::move(where)) {
-    HITO_CHECK(object_.is_object(), where_, ": expected a JSON object");
-  }
-  const json& at(const std::string& key) const {
-    HITO_CHECK(object_.contains(key), where_, ": missing key \"", key, "\"");
-    return object_.at(key);
-  }
-  double number(const std::string& key) const {
-    const json& v = at(key);
-    if (v.is_null()) return std::numeric_limits<double>::quiet_NaN();
-    HITO_CHECK(v.is_number(), where_, ": \"", key, "\" must be a number or null");
-    return v.get<double>();
-  }
-  int64_t integer(const std::string& key) const {
-    const json& v = at(key);
-    HITO_CHECK(v.is_number_integer(), where_, ": \"", key, "\" must be an integer");
-    return v.get<int64_t>();
-  }
-  Reader child(const std::string& key) const { return Reader(at(key), where_ + "." + key); }
-  const json& array(const std::string& key) const {
-    const json& v = at(key);
-    HITO_CHECK(v.is_array(), where_, ": \"", key, "\" must be an array");
-    return v;
-  }
-  const std::string& where() const { return where_; }
-
- private:
-  const json& object_;
-  std::string where_;
-};
+using Reader = JsonReader<json>;
 
 Interval interval_from(const Reader& r) {
   Interval out;
@@ -200,19 +170,10 @@ void write_metrics_file(const std::filesystem::path& path, const MetricsFile& fi
 }
 
 MetricsFile read_metrics_file(const std::filesystem::path& path) {
-  json root;
-  try {
-    root = json::parse(read_file(path));
-  } catch (const json::parse_error& e) {
-    HITO_FAIL(path.string(), ": not valid JSON: ", e.what());
-  }
+  json root = read_json_file<json>(path);
   Reader r(root, path.string());
   MetricsFile file;
-  const json& names = r.array("class_names");
-  for (const json& name : names) {
-    HITO_CHECK(name.is_string(), path.string(), ": class_names must hold strings");
-    file.class_names.push_back(name.get<std::string>());
-  }
+  file.class_names = r.strings("class_names");
   Reader splits = r.child("splits");
   for (const auto& [split, value] : r.at("splits").items())
     file.splits.push_back(split_metrics_from_json(value, split, file.class_names.size(), splits.where() + "." + split));

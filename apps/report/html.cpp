@@ -3,38 +3,11 @@
 
 #include <cmath>
 
-#include "apps/report/axis.h"
-#include "apps/report/csv_columns.h"
-#include "engine/error.h"
+#include "plot/axis.h"
+#include "data/csv_columns.h"
+#include "base/error.h"
 
 namespace hito::report {
-
-std::string escape_html(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string base64_encode(std::string_view bytes) {
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -62,9 +35,9 @@ std::string data_uri(std::string_view mime, std::string_view bytes) {
 }
 
 std::string format_interval(double estimate, double lower, double upper, int decimals) {
-  if (!std::isfinite(lower) && !std::isfinite(upper)) return format_number(estimate, decimals);
-  return format_number(estimate, decimals) + " [" + format_number(lower, decimals) + ", " +
-         format_number(upper, decimals) + "]";
+  if (!std::isfinite(lower) && !std::isfinite(upper)) return plot::format_number(estimate, decimals);
+  return plot::format_number(estimate, decimals) + " [" + plot::format_number(lower, decimals) + ", " +
+         plot::format_number(upper, decimals) + "]";
 }
 
 std::string format_interval(const eval::Interval& interval, int decimals) {
@@ -72,7 +45,7 @@ std::string format_interval(const eval::Interval& interval, int decimals) {
 }
 
 Cell Cell::number(double value, int decimals) {
-  Cell c(format_number(value, decimals));
+  Cell c(plot::format_number(value, decimals));
   c.numeric = true;
   return c;
 }
@@ -100,9 +73,9 @@ Table table_from_csv(const data::CsvTable& csv, int decimals) {
   std::vector<bool> numeric(csv.header.size()), whole(csv.header.size(), true);
   std::vector<std::vector<double>> values(csv.header.size());
   for (size_t c = 0; c < csv.header.size(); ++c) {
-    numeric[c] = is_numeric_column(csv, static_cast<int64_t>(c));
+    numeric[c] = data::is_numeric_column(csv, static_cast<int64_t>(c));
     if (!numeric[c]) continue;
-    values[c] = column_numbers(csv, static_cast<int64_t>(c));
+    values[c] = data::column_numbers(csv, static_cast<int64_t>(c));
     for (double v : values[c])
       if (std::isfinite(v) && (v != std::round(v) || std::abs(v) > 9e15)) whole[c] = false;
   }
@@ -123,9 +96,9 @@ Table table_from_csv(const data::CsvTable& csv, int decimals) {
 
 std::string render_table(const Table& table) {
   std::string html = "<div class=\"table-wrap\"><table>";
-  if (!table.caption.empty()) html += "<caption>" + escape_html(table.caption) + "</caption>";
+  if (!table.caption.empty()) html += "<caption>" + escape_markup(table.caption) + "</caption>";
   html += "<thead><tr>";
-  for (const auto& h : table.header) html += "<th>" + escape_html(h) + "</th>";
+  for (const auto& h : table.header) html += "<th>" + escape_markup(h) + "</th>";
   html += "</tr></thead><tbody>";
   for (size_t r = 0; r < table.rows.size(); ++r) {
     HITO_CHECK(table.rows[r].size() == table.header.size(), "table '", table.caption, "': row ", r, " has ",
@@ -134,8 +107,8 @@ std::string render_table(const Table& table) {
     for (const auto& cell : table.rows[r]) {
       std::string classes = cell.numeric ? "num" : "";
       if (!cell.css_class.empty()) classes += (classes.empty() ? "" : " ") + cell.css_class;
-      html += classes.empty() ? "<td>" : "<td class=\"" + escape_html(classes) + "\">";
-      html += escape_html(cell.text) + "</td>";
+      html += classes.empty() ? "<td>" : "<td class=\"" + escape_markup(classes) + "\">";
+      html += escape_markup(cell.text) + "</td>";
     }
     html += "</tr>";
   }

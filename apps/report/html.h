@@ -4,15 +4,15 @@
 
 #include <string>
 #include <string_view>
+
+#include "base/markup.h"
 #include <vector>
 
 #include "apps/eval/bootstrap.h"
-#include "engine/data/csv.h"
+#include "data/csv.h"
 
 namespace hito::report {
 
-// &, <, >, " and ' as entities.
-std::string escape_html(std::string_view text);
 // Standard base64 (RFC 4648) with padding.
 std::string base64_encode(std::string_view bytes);
 // "data:<mime>;base64,...": embeds a file in the page so that it opens offline.

@@ -5,8 +5,8 @@
 #include <limits>
 #include <map>
 
-#include "apps/report/csv_columns.h"
-#include "engine/error.h"
+#include "data/csv_columns.h"
+#include "base/error.h"
 
 namespace hito::report {
 
@@ -25,7 +25,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 Pivot pivot_long(const data::CsvTable& table, int64_t category_column, int64_t group_column, int64_t value_column,
                  const std::function<bool(const std::vector<std::string>&)>& keep) {
   Pivot p;
-  std::vector<double> values = column_numbers(table, value_column);
+  std::vector<double> values = data::column_numbers(table, value_column);
   std::map<std::pair<size_t, size_t>, int64_t> row_of;  // (category, group) -> the row that gave it
   for (int64_t r = 0; r < table.num_rows(); ++r) {
     const auto& row = table.rows[r];

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/data/csv.h"
+#include "data/csv.h"
 
 namespace hito::report {
 

@@ -3,9 +3,9 @@
 
 #include <cctype>
 
-#include "apps/report/png.h"
-#include "engine/error.h"
-#include "engine/fs.h"
+#include "plot/png.h"
+#include "base/error.h"
+#include "base/fs.h"
 
 namespace hito::report {
 
@@ -88,12 +88,12 @@ const char* note_class(NoteKind kind) {
 std::string figure_html(const std::string& content, std::string_view caption, bool wide) {
   std::string out = wide ? "<figure class=\"wide\">" : "<figure>";
   out += content;
-  if (!caption.empty()) out += "<figcaption>" + escape_html(caption) + "</figcaption>";
+  if (!caption.empty()) out += "<figcaption>" + escape_markup(caption) + "</figcaption>";
   return out + "</figure>";
 }
 
 std::string img_tag(const std::string& src, std::string_view alt) {
-  return "<img src=\"" + src + "\" alt=\"" + escape_html(alt) + "\">";
+  return "<img src=\"" + src + "\" alt=\"" + escape_markup(alt) + "\">";
 }
 }  // namespace
 
@@ -114,19 +114,19 @@ Section& Section::heading(std::string_view text) {
   for (const auto& [existing, t] : subheadings_)
     if (existing == id) id.append("-").append(std::to_string(subheadings_.size()));
   subheadings_.emplace_back(id, std::string(text));
-  return html("<h3 id=\"" + escape_html(id) + "\">" + escape_html(text) + "</h3>");
+  return html("<h3 id=\"" + escape_markup(id) + "\">" + escape_markup(text) + "</h3>");
 }
 
-Section& Section::paragraph(std::string_view text) { return html("<p>" + escape_html(text) + "</p>"); }
+Section& Section::paragraph(std::string_view text) { return html("<p>" + escape_markup(text) + "</p>"); }
 
 Section& Section::note(std::string_view text, NoteKind kind) {
-  return html("<div class=\"" + std::string(note_class(kind)) + "\">" + escape_html(text) + "</div>");
+  return html("<div class=\"" + std::string(note_class(kind)) + "\">" + escape_markup(text) + "</div>");
 }
 
 Section& Section::facts(const std::vector<std::pair<std::string, std::string>>& items) {
   std::string out = "<dl class=\"facts\">";
   for (const auto& [label, value] : items)
-    out += "<div><dt>" + escape_html(label) + "</dt><dd>" + escape_html(value) + "</dd></div>";
+    out += "<div><dt>" + escape_markup(label) + "</dt><dd>" + escape_markup(value) + "</dd></div>";
   return html(out + "</dl>");
 }
 
@@ -138,7 +138,7 @@ Section& Section::svg_figure(const std::string& svg, std::string_view caption, b
 }
 
 Section& Section::png_figure(std::string_view png, std::string_view caption, std::string_view alt, bool wide) {
-  HITO_CHECK(looks_like_png(png), "figure '", caption, "': the image is not a PNG");
+  HITO_CHECK(plot::looks_like_png(png), "figure '", caption, "': the image is not a PNG");
   blocks_.push_back({true, figure_html(img_tag(data_uri("image/png", png), alt), caption, wide)});
   return *this;
 }
@@ -147,7 +147,7 @@ Section& Section::file_figure(const std::filesystem::path& path, std::string_vie
   const std::string bytes = read_file(path);
   const std::string ext = path.extension().string();
   if (ext == ".png") {
-    HITO_CHECK(looks_like_png(bytes), path.string(), ": not a PNG file (bad signature)");
+    HITO_CHECK(plot::looks_like_png(bytes), path.string(), ": not a PNG file (bad signature)");
     blocks_.push_back({true, figure_html(img_tag(data_uri("image/png", bytes), caption), caption, wide)});
   } else {
     HITO_CHECK(ext == ".svg", path.string(), ": only .svg and .png figures can be embedded");
@@ -163,7 +163,7 @@ Section& Section::html(std::string markup) {
 }
 
 std::string Section::render() const {
-  std::string out = "<section class=\"card\" id=\"" + escape_html(id_) + "\"><h2>" + escape_html(title_) + "</h2>";
+  std::string out = "<section class=\"card\" id=\"" + escape_markup(id_) + "\"><h2>" + escape_markup(title_) + "</h2>";
   bool in_figures = false;
   for (const auto& block : blocks_) {
     if (block.figure != in_figures) out += block.figure ? "<div class=\"figures\">" : "</div>";
@@ -189,11 +189,11 @@ std::string Report::render() const {
   std::string toc = "<nav class=\"toc\" aria-label=\"Contents\"><h2>Contents</h2><ol>";
   std::string body;
   for (const auto& s : sections_) {
-    toc += "<li><a href=\"#" + escape_html(s.id()) + "\">" + escape_html(s.title()) + "</a>";
+    toc += "<li><a href=\"#" + escape_markup(s.id()) + "\">" + escape_markup(s.title()) + "</a>";
     if (!s.subheadings().empty()) {
       toc += "<ol>";
       for (const auto& [id, text] : s.subheadings())
-        toc += "<li><a href=\"#" + escape_html(id) + "\">" + escape_html(text) + "</a></li>";
+        toc += "<li><a href=\"#" + escape_markup(id) + "\">" + escape_markup(text) + "</a></li>";
       toc += "</ol>";
     }
     toc += "</li>";
@@ -203,10 +203,10 @@ std::string Report::render() const {
   return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
          "<title>" +
-         escape_html(title_) + "</title><style>" + kStyle +
+         escape_markup(title_) + "</title><style>" + kStyle +
          "</style></head><body>"
          "<header class=\"top\"><h1>" +
-         escape_html(title_) + "</h1>" + (subtitle_.empty() ? "" : "<p>" + escape_html(subtitle_) + "</p>") +
+         escape_markup(title_) + "</h1>" + (subtitle_.empty() ? "" : "<p>" + escape_markup(subtitle_) + "</p>") +
          "</header>"
          "<div class=\"layout\">" +
          toc + "<main>" + body +

@@ -1,4 +1,4 @@
-// Throughput of the image data pipeline (engine/data) on the real HAM10000 images beside the
+// Throughput of the image data pipeline (data/) on the real HAM10000 images beside the
 // project, in images per second: one DataLoader pass decoding and resizing every JPEG on the workers
 // (no cache), building the memory-mapped cache (decoding on all cores), and one DataLoader pass from
 // that cache, all at 224x224 (centre crop), batches of 64, 2 workers. Skipped when the data are absent.
@@ -10,9 +10,9 @@
 #include <filesystem>
 #include <unistd.h>
 
-#include "engine/data/data_loader.h"
-#include "engine/data/dataset_config.h"
-#include "engine/data/image_cache.h"
+#include "data/data_loader.h"
+#include "data/dataset_config.h"
+#include "data/image_cache.h"
 
 namespace hito::data {
 namespace {

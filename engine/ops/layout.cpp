@@ -1,8 +1,40 @@
-// Layout ops: concat and slice along a dimension, embedding lookup, dropout.
+// Layout ops: reshape, concat and slice along a dimension, embedding lookup, dropout.
 #include "engine/ops/common.h"
 #include "engine/random.h"
 
 namespace hito {
+
+// Tensor::reshape (declared with Tensor) is defined here because it is differentiable: it records
+// its backward like every op.
+Tensor Tensor::reshape(const Shape& new_shape) const {
+  Shape shape_out = new_shape;
+  int64_t known = 1, inferred = -1;
+  for (size_t i = 0; i < shape_out.size(); ++i) {
+    if (shape_out[i] == -1) {
+      HITO_CHECK(inferred < 0, "reshape: more than one -1 in ", shape_str(new_shape));
+      inferred = static_cast<int64_t>(i);
+    } else {
+      known *= shape_out[i];
+    }
+  }
+  if (inferred >= 0) {
+    HITO_CHECK(known > 0 && numel() % known == 0, "reshape: cannot infer -1 in ", shape_str(new_shape), " for ",
+               describe());
+    shape_out[inferred] = numel() / known;
+  }
+  HITO_CHECK(shape_numel(shape_out) == numel(), "reshape: ", describe(), " cannot be seen as ",
+             shape_str(shape_out));
+  Tensor out = from_storage(impl().storage, shape_out, dtype(), impl().offset);
+  if (needs_grad({*this})) {
+    Shape in_shape = shape();
+    // The gradient of a reshape is the output's gradient seen with the input's shape.
+    record(out, "reshape", {*this}, [in_shape](const Tensor& g) {
+      return std::vector<Tensor>{g.reshape(in_shape)};
+    });
+  }
+  return out;
+}
+
 using namespace ops_detail;
 
 Tensor concat(const std::vector<Tensor>& tensors, int64_t dim) {

@@ -28,7 +28,6 @@ class Optimizer {
   std::vector<ParamGroup>& groups() { return groups_; }
   // Sets lr = base_lr * factor in every group (what a schedule calls).
   void scale_lr(float factor);
-  int64_t steps_taken() const { return steps_; }
 
  protected:
   std::vector<ParamGroup> groups_;

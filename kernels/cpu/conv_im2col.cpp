@@ -6,7 +6,7 @@
 #include <limits>
 #include <memory>
 
-#include "engine/error.h"
+#include "base/error.h"
 #include "kernels/cpu/conv_internal.h"
 
 namespace hito::cpu::conv_detail {

@@ -18,7 +18,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "engine/error.h"
+#include "base/error.h"
 #include "kernels/cpu/blas.h"
 #include "kernels/cpu/kernels.h"
 

@@ -1,7 +1,7 @@
 // Memory-moving kernels on the CPU: slab copies, embedding lookup, dropout.
 #include <cstring>
 
-#include "engine/error.h"
+#include "base/error.h"
 #include "kernels/cpu/kernels.h"
 #include "kernels/cpu/parallel.h"
 

@@ -2,7 +2,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "engine/error.h"
+#include "base/error.h"
 #include "kernels/cpu/kernels.h"
 #include "kernels/cpu/parallel.h"
 

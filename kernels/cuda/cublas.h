@@ -6,7 +6,7 @@
 
 #include <cublas_v2.h>
 
-#include "engine/error.h"
+#include "base/error.h"
 
 namespace hito::cuda::cublas {
 

@@ -8,7 +8,7 @@
 
 #include <cstdint>
 
-#include "engine/allocator.h"
+#include "kernels/allocator.h"
 
 namespace hito::cuda {
 

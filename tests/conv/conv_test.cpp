@@ -1,19 +1,18 @@
-// conv2d: the kernels against naive loops (forward and both gradients, every option), finite
-// differences, PyTorch's outputs and gradients, the fused inference path and BatchNorm folding.
+// conv2d: the kernels against naive loops (forward and both gradients, every option and code path
+// of conv_cases.h), the fused inference path and BatchNorm folding, and the arguments it refuses.
+// Finite differences, PyTorch's values and CUDA parity: the op table (tests/support/op_table_conv.cpp).
 #include <gtest/gtest.h>
 
 #include "engine/autograd.h"
 #include "engine/ops.h"
-#include "tests/conv/conv_cases.h"
-#include "tests/conv/conv_fixture.h"
 #include "tests/conv/conv_reference.h"
+#include "tests/support/conv_cases.h"
 #include "tests/support/testing.h"
 
 namespace hito {
 namespace {
 
 using testing::all_close;
-using testing::gradcheck;
 using testing::randn;
 
 using testing::ConvCase;
@@ -42,45 +41,6 @@ TEST_P(ConvAgainstNaive, ForwardAndGradients) {
 
 INSTANTIATE_TEST_SUITE_P(Cases, ConvAgainstNaive, ::testing::ValuesIn(testing::kConvCases),
                          [](const auto& info) { return std::string(info.param.name); });
-
-TEST(Conv2d, Gradcheck) {
-  const testing::ConvCase small[] = {
-      {"strided", {2, 3, 6, 5}, {4, 3, 3, 2}, {.stride = {2, 1}, .padding = {1, 0}, .dilation = {1, 2}}, true},
-      {"grouped", {1, 4, 5, 5}, {6, 2, 3, 3}, {.padding = 1, .groups = 2}, true},
-      {"depthwise", {2, 3, 6, 6}, {3, 1, 3, 3}, {.stride = 2, .padding = 1, .groups = 3}, true},
-      {"pointwise", {2, 4, 3, 3}, {3, 4, 1, 1}, {}, false},
-  };
-  for (const ConvCase& c : small) {
-    std::vector<Tensor> inputs = {randn(c.x, 11).set_requires_grad(), randn(c.weight, 12).set_requires_grad()};
-    if (c.bias) inputs.push_back(randn({c.weight[0]}, 13).set_requires_grad());
-    Conv2dOptions options = c.options;
-    EXPECT_TRUE(gradcheck(
-        [options](const std::vector<Tensor>& in) { return conv2d(in[0], in[1], in.size() > 2 ? in[2] : Tensor(), options); },
-        inputs))
-        << c.name;
-  }
-}
-
-TEST(Conv2d, MatchesPyTorch) {
-  testing::ConvFixture golden("ops.safetensors");
-  for (const char* name : {"basic", "strided", "dilated", "grouped", "depthwise", "depthwise_multiplier", "pointwise",
-                           "pointwise_strided", "stem"}) {
-    std::string c = std::string("conv.") + name;
-    nlohmann::json o = golden.metadata(c);
-    Conv2dOptions options{.stride = {o["stride"][0], o["stride"][1]},
-                          .padding = {o["padding"][0], o["padding"][1]},
-                          .dilation = {o["dilation"][0], o["dilation"][1]},
-                          .groups = o["groups"]};
-    Tensor x = golden[c + ".x"].clone().set_requires_grad(), w = golden[c + ".weight"].clone().set_requires_grad();
-    Tensor b = golden.has(c + ".bias") ? golden[c + ".bias"].clone().set_requires_grad() : Tensor();
-    Tensor out = conv2d(x, w, b, options);
-    EXPECT_TRUE(all_close(out, golden[c + ".out"], 1e-5f, 1e-5f)) << c;
-    out.backward(golden[c + ".gout"]);
-    EXPECT_TRUE(all_close(x.grad(), golden[c + ".dx"], 1e-5f, 1e-5f)) << c << " dx";
-    EXPECT_TRUE(all_close(w.grad(), golden[c + ".dweight"], 1e-5f, 1e-4f)) << c << " dweight";
-    if (b.defined()) EXPECT_TRUE(all_close(b.grad(), golden[c + ".dbias"], 1e-5f, 1e-4f)) << c << " dbias";
-  }
-}
 
 TEST(Conv2d, InputGradientIsSkippedWhenNotWanted) {
   // The first layer of a network: only the weight needs a gradient.

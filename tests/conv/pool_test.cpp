@@ -1,64 +1,19 @@
-// Pooling: max, average (padding counted or not) and adaptive average pooling against PyTorch,
-// naive loops and finite differences.
+// Pooling: the global average pool as a plane mean, max pooling against naive loops (NaNs too), and
+// the arguments pooling refuses. Max, average and adaptive pooling against PyTorch, by finite
+// differences and CUDA against CPU: the op table (tests/support/op_table_conv.cpp).
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
 
 #include "engine/ops.h"
-#include "tests/conv/conv_fixture.h"
 #include "tests/support/testing.h"
 
 namespace hito {
 namespace {
 
 using testing::all_close;
-using testing::gradcheck;
 using testing::randn;
-
-TEST(Pooling, MatchesPyTorch) {
-  testing::ConvFixture golden("ops.safetensors");
-  for (const char* name : {"max_3x3s2p1", "max_2x2", "avg_3x3s2p1_include", "avg_3x3s2p1_exclude", "avg_2x3",
-                           "adaptive_1", "adaptive_3x2"}) {
-    std::string c = std::string("pool.") + name;
-    nlohmann::json o = golden.metadata(c);
-    Tensor x = golden[c + ".x"].clone().set_requires_grad();
-    Tensor out;
-    if (c.find("adaptive") != std::string::npos) {
-      out = adaptive_avg_pool2d(x, {o["extra"][0], o["extra"][1]});
-    } else {
-      Pool2dOptions options{.kernel = {o["kernel"][0], o["kernel"][1]},
-                            .stride = {o["stride"][0], o["stride"][1]},
-                            .padding = {o["padding"][0], o["padding"][1]}};
-      if (c.find("max") != std::string::npos) {
-        out = max_pool2d(x, options);
-      } else {
-        options.count_include_pad = o["extra"].get<bool>();
-        out = avg_pool2d(x, options);
-      }
-    }
-    EXPECT_TRUE(all_close(out, golden[c + ".out"], 1e-6f, 1e-6f)) << c;
-    out.backward(golden[c + ".gout"]);
-    EXPECT_TRUE(all_close(x.grad(), golden[c + ".dx"], 1e-5f, 1e-6f)) << c << " dx";
-  }
-}
-
-TEST(Pooling, Gradcheck) {
-  // Distinct values keep the max away from ties, where it is not differentiable.
-  std::vector<float> values(2 * 3 * 7 * 6);
-  for (size_t i = 0; i < values.size(); ++i) values[i] = std::sin(1.7f * i) * 3.0f + 0.01f * i;
-  Tensor x = Tensor::from_vector(values, {2, 3, 7, 6}).set_requires_grad();
-  testing::GradcheckOptions fine{.eps = 1e-3f};
-  EXPECT_TRUE(gradcheck([](const auto& in) { return max_pool2d(in[0], {.kernel = 3, .stride = 2, .padding = 1}); },
-                        {x}, fine));
-  EXPECT_TRUE(gradcheck([](const auto& in) { return avg_pool2d(in[0], {.kernel = {3, 2}, .stride = {2, 1}, .padding = 1}); },
-                        {x}));
-  EXPECT_TRUE(gradcheck(
-      [](const auto& in) { return avg_pool2d(in[0], {.kernel = 3, .stride = 2, .padding = 1, .count_include_pad = false}); },
-      {x}));
-  EXPECT_TRUE(gradcheck([](const auto& in) { return adaptive_avg_pool2d(in[0], {4, 3}); }, {x}));
-  EXPECT_TRUE(gradcheck([](const auto& in) { return adaptive_avg_pool2d(in[0], 1); }, {x}));
-}
 
 TEST(Pooling, GlobalAveragePoolIsThePlaneMean) {
   Tensor x = randn({3, 5, 7, 7}, 1);

@@ -5,32 +5,6 @@
 
 namespace hito::testing {
 
-namespace {
-::testing::AssertionResult same_values(const Tensor& actual, const Tensor& expected, Tolerance tol) {
-  if (actual.shape() != expected.shape() || actual.dtype() != expected.dtype())
-    return ::testing::AssertionFailure() << actual.describe() << " vs " << expected.describe();
-  if (expected.dtype() == DType::F32) return all_close(actual, expected, tol.rtol, tol.atol);
-  return identical(actual, expected);
-}
-}  // namespace
-
-::testing::AssertionResult identical(const Tensor& actual, const Tensor& expected) {
-  if (actual.shape() != expected.shape() || actual.dtype() != expected.dtype())
-    return ::testing::AssertionFailure() << actual.describe() << " vs " << expected.describe();
-  auto compare = [&](auto a, auto b) -> ::testing::AssertionResult {
-    for (size_t i = 0; i < a.size(); ++i)
-      if (!(a[i] == b[i]) && !(a[i] != a[i] && b[i] != b[i]))  // NaN equals NaN here
-        return ::testing::AssertionFailure() << "element " << i << ": " << +a[i] << " vs expected " << +b[i];
-    return ::testing::AssertionSuccess();
-  };
-  switch (expected.dtype()) {
-    case DType::F32: return compare(actual.to_vector<float>(), expected.to_vector<float>());
-    case DType::I64: return compare(actual.to_vector<int64_t>(), expected.to_vector<int64_t>());
-    case DType::U8: return compare(actual.to_vector<uint8_t>(), expected.to_vector<uint8_t>());
-  }
-  return ::testing::AssertionFailure() << "unknown dtype";
-}
-
 Tensor leaf(Tensor t) {
   t.set_requires_grad(true);
   return t;

@@ -6,16 +6,11 @@
 #include <functional>
 #include <vector>
 
-#include "engine/runtime.h"  // cuda_available(), for HITO_REQUIRE_CUDA()
+#include "kernels/runtime.h"  // cuda_available(), for HITO_REQUIRE_CUDA()
 #include "engine/tensor.h"
 #include "tests/support/testing.h"
 
 namespace hito::testing {
-
-struct Tolerance {
-  float rtol = 1e-5f;
-  float atol = 1e-6f;
-};
 
 using Computation = std::function<Tensor(const std::vector<Tensor>&)>;
 
@@ -25,9 +20,6 @@ using Computation = std::function<Tensor(const std::vector<Tensor>&)>;
 // `backward`.
 ::testing::AssertionResult matches_cpu(const Computation& f, const std::vector<Tensor>& inputs,
                                        Tolerance forward = {}, Tolerance backward = {});
-
-// Exact equality of two tensors of any dtype and device (values copied to the host).
-::testing::AssertionResult identical(const Tensor& actual, const Tensor& expected);
 
 // A CPU f32 input that requires grad.
 Tensor leaf(Tensor t);

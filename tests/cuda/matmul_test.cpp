@@ -1,44 +1,15 @@
-// CUDA against CPU for the matrix products: matmul in its four transpose combinations and linear at
-// odd sizes (through autograd), and the batched product kernel, which no op uses yet.
+// CUDA against CPU for the batched product kernel, which no op uses yet, and products with an empty
+// inner dimension. matmul and linear at every size: the op table (tests/cuda/op_parity_test.cpp).
 #include "engine/dispatch.h"
 #include "engine/ops.h"
 #include "tests/cuda/compare.h"
 
 namespace hito {
 namespace {
-using testing::leaf;
-using testing::matches_cpu;
 
 struct Size {
   int64_t M, N, K;
 };
-const Size kSizes[] = {{1, 1, 1}, {17, 33, 65}, {128, 96, 256}, {1, 1031, 7}, {300, 2, 1000}};
-
-TEST(CudaMatmul, EveryTransposeCombination) {
-  HITO_REQUIRE_CUDA();
-  uint64_t seed = 1;
-  for (const Size& s : kSizes)
-    for (bool ta : {false, true})
-      for (bool tb : {false, true}) {
-        Tensor a = leaf(testing::randn(ta ? Shape{s.K, s.M} : Shape{s.M, s.K}, ++seed));
-        Tensor b = leaf(testing::randn(tb ? Shape{s.N, s.K} : Shape{s.K, s.N}, ++seed));
-        EXPECT_TRUE(matches_cpu([ta, tb](const std::vector<Tensor>& in) { return matmul(in[0], in[1], ta, tb); },
-                                {a, b}, {1e-4f, 1e-3f}, {1e-4f, 1e-3f}))
-            << "M=" << s.M << " N=" << s.N << " K=" << s.K << " trans_a=" << ta << " trans_b=" << tb;
-      }
-}
-
-TEST(CudaMatmul, LinearWithAndWithoutBias) {
-  HITO_REQUIRE_CUDA();
-  for (const Size& s : kSizes)
-    for (bool with_bias : {true, false}) {
-      Tensor x = leaf(testing::randn({s.M, s.K}, s.M)), w = leaf(testing::randn({s.N, s.K}, s.N));
-      Tensor b = with_bias ? leaf(testing::randn({s.N}, s.K)) : Tensor();
-      EXPECT_TRUE(matches_cpu([](const std::vector<Tensor>& in) { return linear(in[0], in[1], in[2]); }, {x, w, b},
-                              {1e-4f, 1e-3f}, {1e-4f, 1e-3f}))
-          << "N=" << s.M << " C=" << s.K << " K=" << s.N << (with_bias ? " with bias" : "");
-    }
-}
 
 // Runs the batched kernel on both devices: C = alpha op(A) op(B) + beta C for each of `batch`
 // matrices laid out with gaps between them (strides larger than the matrices).

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <memory>
 
-#include "engine/allocator.h"
+#include "kernels/allocator.h"
 #include "engine/ops.h"
 #include "engine/optim/optimizer.h"
 #include "engine/random.h"

@@ -4,10 +4,10 @@
 
 #include <functional>
 
-#include "apps/study/prepared_data.h"
-#include "engine/data/csv.h"
-#include "engine/error.h"
-#include "engine/fs.h"
+#include "apps/study/prepare/prepared_data.h"
+#include "data/csv.h"
+#include "base/error.h"
+#include "base/fs.h"
 #include "tests/data/data_fixture.h"
 #include "tests/support/testing.h"
 

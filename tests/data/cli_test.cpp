@@ -4,8 +4,8 @@
 
 #include <cstdlib>
 
-#include "engine/data/csv.h"
-#include "engine/fs.h"
+#include "data/csv.h"
+#include "base/fs.h"
 #include "tests/support/testing.h"
 
 namespace hito {

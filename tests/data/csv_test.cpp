@@ -2,10 +2,10 @@
 // fields, ragged rows), the writer's round trip, and column-kind inference.
 #include <gtest/gtest.h>
 
-#include "engine/data/columns.h"
-#include "engine/data/csv.h"
-#include "engine/error.h"
-#include "engine/fs.h"
+#include "data/columns.h"
+#include "data/csv.h"
+#include "base/error.h"
+#include "base/fs.h"
 #include "tests/support/testing.h"
 
 namespace hito::data {

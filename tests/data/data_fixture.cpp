@@ -6,15 +6,16 @@
 #include <map>
 #include <set>
 
-#include "apps/study/synth.h"
-#include "engine/data/csv.h"
-#include "engine/error.h"
+#include "apps/study/synth/synth.h"
+#include "data/csv.h"
+#include "base/error.h"
+#include "tests/support/study_data.h"
 #include "tests/support/testing.h"
 
 namespace hito::testing {
 
 const std::filesystem::path& synthetic_data() {
-  static const std::filesystem::path dir = study::synthetic_for_tests(600, 1);
+  static const std::filesystem::path dir = testing::synthetic_for_tests(600, 1);
   return dir;
 }
 
@@ -53,15 +54,6 @@ SplitSummary summarize_split(const std::filesystem::path& rows_csv) {
     }
   summary.train_fraction = totals["train"] / totals["all"];
   return summary;
-}
-
-std::string error_message(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
 }
 
 }  // namespace hito::testing

@@ -1,11 +1,11 @@
 // Shared by the tests of tests/data: one small synthetic data set per test process (made by
-// study::synthetic_for_tests), copies of it to corrupt, and a quiet prepare_dataset call.
+// testing::synthetic_for_tests), copies of it to corrupt, and a quiet prepare_dataset call.
 #pragma once
 
 #include <filesystem>
 #include <string>
 
-#include "apps/study/prepare.h"
+#include "apps/study/prepare/prepare.h"
 
 namespace hito::testing {
 
@@ -25,8 +25,5 @@ struct SplitSummary {
   double train_fraction = 0.0;
 };
 SplitSummary summarize_split(const std::filesystem::path& rows_csv);
-
-// The message of the hito::Error `f` throws ("" when it throws none).
-std::string error_message(const std::function<void()>& f);
 
 }  // namespace hito::testing

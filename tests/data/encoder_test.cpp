@@ -3,9 +3,9 @@
 // with an indicator, the JSON round trip, and errors naming the cell.
 #include <gtest/gtest.h>
 
-#include "engine/data/csv.h"
-#include "engine/data/tabular_encoder.h"
-#include "engine/error.h"
+#include "data/csv.h"
+#include "data/tabular_encoder.h"
+#include "base/error.h"
 #include "tests/support/testing.h"
 
 namespace hito::data {

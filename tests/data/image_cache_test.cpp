@@ -7,10 +7,10 @@
 
 #include <cstring>
 
-#include "engine/data/image.h"
-#include "engine/data/image_cache.h"
-#include "engine/error.h"
-#include "engine/fs.h"
+#include "data/image.h"
+#include "data/image_cache.h"
+#include "base/error.h"
+#include "base/fs.h"
 #include "tests/data/data_fixture.h"
 #include "tests/support/testing.h"
 

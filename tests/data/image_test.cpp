@@ -4,11 +4,11 @@
 
 #include <cmath>
 
-#include "engine/data/image.h"
-#include "engine/data/npy.h"
-#include "engine/data/resize.h"
-#include "engine/error.h"
-#include "engine/fs.h"
+#include "data/image.h"
+#include "data/npy.h"
+#include "data/resize.h"
+#include "base/error.h"
+#include "base/fs.h"
 #include "tests/support/testing.h"
 
 namespace hito::data {

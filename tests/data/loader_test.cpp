@@ -8,16 +8,17 @@
 #include <cmath>
 #include <unordered_map>
 
-#include "apps/study/prepare.h"
-#include "apps/study/prepared_data.h"
-#include "engine/data/augment.h"
-#include "engine/data/csv.h"
-#include "engine/data/data_loader.h"
-#include "engine/data/image.h"
-#include "engine/error.h"
-#include "engine/fs.h"
-#include "engine/runtime.h"
+#include "apps/study/prepare/prepare.h"
+#include "apps/study/prepare/prepared_data.h"
+#include "data/augment.h"
+#include "data/csv.h"
+#include "data/data_loader.h"
+#include "data/image.h"
+#include "base/error.h"
+#include "base/fs.h"
+#include "kernels/runtime.h"
 #include "tests/data/data_fixture.h"
+#include "tests/support/study_data.h"
 #include "tests/support/testing.h"
 
 namespace hito::data {
@@ -27,7 +28,7 @@ constexpr int64_t kSize = 32;
 
 // The prepared synthetic run that other milestones' tests use too.
 const study::PreparedData& prepared() {
-  static const study::PreparedData p = study::load_prepared(study::prepared_run_for_tests(600, 1));
+  static const study::PreparedData p = study::load_prepared(testing::prepared_run_for_tests(600, 1));
   return p;
 }
 

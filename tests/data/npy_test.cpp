@@ -5,9 +5,9 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "engine/data/npy.h"
-#include "engine/error.h"
-#include "engine/fs.h"
+#include "data/npy.h"
+#include "base/error.h"
+#include "base/fs.h"
 #include "tests/support/testing.h"
 
 namespace hito::data {

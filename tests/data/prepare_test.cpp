@@ -6,11 +6,11 @@
 
 #include <map>
 
-#include "apps/study/prepared_data.h"
-#include "engine/data/csv.h"
-#include "engine/data/image.h"
-#include "engine/error.h"
-#include "engine/fs.h"
+#include "apps/study/prepare/prepared_data.h"
+#include "data/csv.h"
+#include "data/image.h"
+#include "base/error.h"
+#include "base/fs.h"
 #include "tests/data/data_fixture.h"
 #include "tests/support/testing.h"
 

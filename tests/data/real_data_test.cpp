@@ -3,8 +3,8 @@
 // reproduced from the data folder, and image statistics in a plausible range for dermoscopy.
 #include <gtest/gtest.h>
 
-#include "apps/study/prepared_data.h"
-#include "engine/fs.h"
+#include "apps/study/prepare/prepared_data.h"
+#include "base/fs.h"
 #include "tests/data/data_fixture.h"
 #include "tests/support/testing.h"
 

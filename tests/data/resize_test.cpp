@@ -5,8 +5,8 @@
 
 #include <cmath>
 
-#include "engine/data/npy.h"
-#include "engine/data/resize.h"
+#include "data/npy.h"
+#include "data/resize.h"
 #include "engine/random.h"
 #include "tests/support/testing.h"
 

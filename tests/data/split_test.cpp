@@ -6,8 +6,8 @@
 #include <map>
 #include <set>
 
-#include "engine/data/split.h"
-#include "engine/error.h"
+#include "data/split.h"
+#include "base/error.h"
 #include "engine/random.h"
 
 namespace hito::data {

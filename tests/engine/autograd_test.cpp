@@ -3,7 +3,7 @@
 // memory does not grow.
 #include <memory>
 
-#include "engine/allocator.h"
+#include "kernels/allocator.h"
 #include "engine/autograd.h"
 #include "engine/ops.h"
 #include "engine/optim/optimizer.h"

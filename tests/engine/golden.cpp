@@ -15,7 +15,7 @@ Golden::Golden(const std::string& file) : file_(file) {
 Tensor Golden::operator[](const std::string& name) const {
   auto it = tensors_.find(name);
   HITO_CHECK(it != tensors_.end(), "golden fixture ", file_, " has no tensor '", name,
-             "' (rerun tests/scripts/make_engine_fixtures.py)");
+             "' (rerun the script of tests/scripts that makes it)");
   return it->second;
 }
 

@@ -1,5 +1,6 @@
-// Golden tensors computed by PyTorch (tests/scripts/make_engine_fixtures.py), looked up by name in
-// one of the safetensors files under tests/fixtures/engine/.
+// Golden tensors computed by PyTorch (tests/scripts/make_engine_fixtures.py, and make_op_fixtures.py
+// for the op table's op_table.safetensors), looked up by name in one of the safetensors files under
+// tests/fixtures/engine/.
 #pragma once
 
 #include <map>

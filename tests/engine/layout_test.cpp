@@ -1,11 +1,11 @@
-// Layout ops: concat and slice along every dimension (f32 and i64), reshape and flatten views,
-// embedding lookups with repeated indices, and dropout.
+// Layout ops: concat and slice along every dimension (f32, i64, u8) against naive loops, reshape
+// and flatten views, embedding lookups with repeated indices, and dropout's rate, seeding and mask.
+// Gradients, PyTorch's values and CUDA parity: the op table (tests/support/op_table_layout.cpp).
 #include <cmath>
 
 #include "engine/autograd.h"
 #include "engine/ops.h"
 #include "engine/random.h"
-#include "tests/engine/golden.h"
 #include "tests/support/testing.h"
 
 namespace hito {
@@ -90,18 +90,6 @@ TEST_P(LayoutDimTest, SliceF32AndI64) {
   expect_slice<int64_t>(GetParam(), DType::I64);
 }
 
-TEST_P(LayoutDimTest, ConcatAndSliceGradcheck) {
-  int64_t dim = GetParam();
-  Shape base = {2, 3, 4};
-  Tensor a = testing::randn(with_dim(base, dim, 1), 1).set_requires_grad();
-  Tensor b = testing::randn(with_dim(base, dim, 2), 2).set_requires_grad();
-  Tensor frozen = testing::randn(base, 3);  // no gradient wanted
-  EXPECT_TRUE(testing::gradcheck([dim, frozen](const std::vector<Tensor>& in) { return concat({in[0], frozen, in[1]}, dim); },
-                                 {a, b}));
-  Tensor x = testing::randn({3, 4, 5}, 4).set_requires_grad();
-  EXPECT_TRUE(testing::gradcheck([dim](const std::vector<Tensor>& in) { return slice(in[0], dim, 1, 3); }, {x}));
-}
-
 INSTANTIATE_TEST_SUITE_P(EveryDim, LayoutDimTest, ::testing::Values<int64_t>(0, 1, 2));
 
 TEST(Concat, NegativeDimAndU8) {
@@ -150,9 +138,8 @@ TEST(Embedding, LooksUpRowsAndAddsRepeatedGradients) {
   std::vector<int64_t> idx = index.to_vector<int64_t>();
   for (size_t i = 0; i < idx.size(); ++i)
     for (int j = 0; j < 3; ++j) EXPECT_EQ(got[i * 3 + j], w[idx[i] * 3 + j]);
+  // Each row's gradient counts its lookups; rows never looked up get exactly zero.
   weight.set_requires_grad();
-  EXPECT_TRUE(testing::gradcheck([index](const std::vector<Tensor>& in) { return embedding(in[0], index); }, {weight}));
-  // Rows never looked up get exactly zero.
   sum(embedding(weight, index)).backward();
   std::vector<float> g = weight.grad().to_vector<float>();
   EXPECT_EQ(g[1 * 3], 3.0f);
@@ -161,13 +148,8 @@ TEST(Embedding, LooksUpRowsAndAddsRepeatedGradients) {
   EXPECT_EQ(g[3 * 3], 0.0f);
 }
 
-TEST(Embedding, MatchesPyTorchAndRefusesBadIndices) {
-  testing::Golden golden("ops.safetensors");
-  Tensor weight = golden["embedding.weight"].set_requires_grad();
-  Tensor out = embedding(weight, golden["embedding.index"]);
-  EXPECT_TRUE(testing::all_close(out, golden["embedding.out"], 0.0f, 0.0f));
-  out.backward(golden["embedding.gout"]);
-  EXPECT_TRUE(testing::all_close(weight.grad(), golden["embedding.dweight"], 1e-6f, 1e-7f));
+TEST(Embedding, RefusesBadIndices) {
+  Tensor weight = testing::randn({5, 3}, 1);
   EXPECT_THROW(embedding(weight, Tensor::from_vector<int64_t>({5}, {1})), Error);
   EXPECT_THROW(embedding(weight, Tensor::from_vector<int64_t>({-1}, {1})), Error);
   EXPECT_THROW(embedding(weight, Tensor::from_vector<float>({0}, {1})), Error);
@@ -205,8 +187,6 @@ TEST(Dropout, SeededReproducibleAndIdentityInEval) {
 
 TEST(Dropout, GradientUsesTheSameMask) {
   Tensor x = testing::randn({4, 5}, 8).set_requires_grad();
-  // Seeded: the same mask on every evaluation, so the op is linear and gradcheck applies.
-  EXPECT_TRUE(testing::gradcheck([](const std::vector<Tensor>& in) { return dropout(in[0], 0.4f, true, 3); }, {x}));
   Tensor y = dropout(x, 0.4f, true, 3);
   y.backward(Tensor::ones({4, 5}));
   std::vector<float> out = y.to_vector<float>(), grad = x.grad().to_vector<float>();

@@ -1,12 +1,12 @@
-// matmul with all four transpose combinations and linear with and without bias: naive triple loops,
-// gradcheck, and PyTorch's values. Sizes big enough to split over threads are checked too.
+// matmul with all four transpose combinations and linear with and without bias against naive triple
+// loops, at sizes big enough to split over threads too, on both gemm back ends. Gradients, PyTorch's
+// values and CUDA parity: the op table (tests/support/op_table_matmul.cpp).
 #include <cstdlib>
 
-#include "engine/fs.h"
+#include "base/fs.h"
 #include "engine/ops.h"
 #include "kernels/cpu/blas.h"
 #include "kernels/cpu/kernels.h"
-#include "tests/engine/golden.h"
 #include "tests/support/testing.h"
 
 namespace hito {
@@ -40,15 +40,6 @@ TEST_P(MatmulTest, MatchesNaiveLoopSmallAndThreaded) {
   }
 }
 
-TEST_P(MatmulTest, Gradcheck) {
-  auto [ta, tb] = GetParam();
-  int64_t M = 3, N = 4, K = 5;
-  Tensor a = testing::randn(ta ? Shape{K, M} : Shape{M, K}, 3).set_requires_grad();
-  Tensor b = testing::randn(tb ? Shape{N, K} : Shape{K, N}, 4).set_requires_grad();
-  EXPECT_TRUE(testing::gradcheck([ta = ta, tb = tb](const std::vector<Tensor>& in) { return matmul(in[0], in[1], ta, tb); },
-                                 {a, b}));
-}
-
 INSTANTIATE_TEST_SUITE_P(Transposes, MatmulTest, ::testing::Combine(::testing::Bool(), ::testing::Bool()),
                          [](const auto& info) {
                            return std::string(std::get<0>(info.param) ? "At" : "A") + (std::get<1>(info.param) ? "Bt" : "B");
@@ -69,14 +60,15 @@ TEST(Matmul, EmptyInnerDimensionGivesZeros) {
     }
 }
 
-// gemm's back end (Eigen or OpenBLAS) is chosen once per process from HITO_GEMM: the product tests
-// run again in a child process on the other back end, so that every run checks both.
+// gemm's back end (Eigen or OpenBLAS) is chosen once per process from HITO_GEMM: the product tests,
+// and the op table's matmul and linear gradchecks and goldens, run again in a child process on the
+// other back end, so that every run checks both.
 TEST(Matmul, OtherGemmBackEndPassesTheSameTests) {
   if (std::getenv("HITO_GEMM")) GTEST_SKIP() << "this process already runs under HITO_GEMM=" << std::getenv("HITO_GEMM");
   std::string other = std::string(cpu::gemm_backend_name()) == "eigen" ? "openblas" : "eigen";
   testing::fs::path log = testing::temp_dir("gemm-backend") / "log.txt";
   std::string command = "HITO_GEMM=" + other + " '" + testing::fs::read_symlink("/proc/self/exe").string() +
-                        "' --gtest_filter='Transposes/MatmulTest.*:Matmul.*:Linear.*' > '" + log.string() + "' 2>&1";
+                        "' --gtest_filter='Transposes/MatmulTest.*:Matmul.*:Linear.*:Table/*/matmul:Table/*/linear' > '" + log.string() + "' 2>&1";
   int status = std::system(command.c_str());
   EXPECT_EQ(status, 0) << "under HITO_GEMM=" << other << ":\n" << read_file(log);
   testing::fs::remove_all(log.parent_path());
@@ -101,26 +93,11 @@ TEST(Linear, WithAndWithoutBias) {
   Tensor x = testing::randn({5, 4}, 5), w = testing::randn({3, 4}, 6), b = testing::randn({3}, 7);
   EXPECT_TRUE(testing::all_close(linear(x, w, b).to_vector<float>(), naive_linear(x, w, b), 1e-5f, 1e-6f));
   EXPECT_TRUE(testing::all_close(linear(x, w).to_vector<float>(), naive_linear(x, w, Tensor()), 1e-5f, 1e-6f));
-  x.set_requires_grad(), w.set_requires_grad(), b.set_requires_grad();
-  EXPECT_TRUE(testing::gradcheck([](const std::vector<Tensor>& in) { return linear(in[0], in[1], in[2]); }, {x, w, b}));
-  EXPECT_TRUE(testing::gradcheck([](const std::vector<Tensor>& in) { return linear(in[0], in[1]); }, {x, w}));
 }
 
 TEST(Linear, Threaded) {
   Tensor x = testing::randn({256, 200}, 8), w = testing::randn({300, 200}, 9), b = testing::randn({300}, 10);
   EXPECT_TRUE(testing::all_close(linear(x, w, b).to_vector<float>(), naive_linear(x, w, b), 1e-4f, 1e-4f));
-}
-
-TEST(Linear, MatchesPyTorch) {
-  testing::Golden golden("ops.safetensors");
-  Tensor x = golden["linear.x"].set_requires_grad(), w = golden["linear.weight"].set_requires_grad();
-  Tensor b = golden["linear.bias"].set_requires_grad();
-  Tensor out = linear(x, w, b);
-  EXPECT_TRUE(testing::all_close(out, golden["linear.out"], 1e-5f, 1e-6f));
-  out.backward(golden["linear.gout"]);
-  EXPECT_TRUE(testing::all_close(x.grad(), golden["linear.dx"], 1e-5f, 1e-6f));
-  EXPECT_TRUE(testing::all_close(w.grad(), golden["linear.dweight"], 1e-5f, 1e-6f));
-  EXPECT_TRUE(testing::all_close(b.grad(), golden["linear.dbias"], 1e-5f, 1e-6f));
 }
 
 TEST(Linear, RefusesMismatchedShapes) {

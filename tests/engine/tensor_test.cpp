@@ -2,7 +2,7 @@
 // dtype checks, block reuse, and reproducible random numbers.
 #include <cmath>
 
-#include "engine/allocator.h"
+#include "kernels/allocator.h"
 #include "engine/random.h"
 #include "engine/tensor.h"
 #include "tests/support/testing.h"

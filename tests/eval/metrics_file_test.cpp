@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "engine/fs.h"
+#include "base/fs.h"
 #include "tests/support/testing.h"
 
 namespace hito::eval {

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "engine/fs.h"
+#include "base/fs.h"
 #include "tests/support/testing.h"
 
 namespace hito::eval {

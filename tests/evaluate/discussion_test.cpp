@@ -7,7 +7,7 @@
 #include <limits>
 
 #include "apps/report/sections/discussion.h"
-#include "engine/fs.h"
+#include "base/fs.h"
 #include "tests/support/testing.h"
 
 namespace hito {
@@ -30,7 +30,7 @@ std::string all_text(const std::vector<report::DiscussionPart>& parts) {
   return text;
 }
 
-std::string draft(const study::EvalResults& r, const report::Explanations& explanations = {}) {
+std::string draft(const eval::EvalResults& r, const report::Explanations& explanations = {}) {
   return all_text(report::draft_discussion(r, explanations));
 }
 
@@ -49,13 +49,13 @@ TEST(Discussion, ADifferenceIsOnlyClaimedWhenItsIntervalExcludesZero) {
 
 // Two classes, a baseline "image-head" and a fusion "fusion-late"; `overall` is the fusion's paired
 // difference, `in_female` its difference among female patients (n = 100), and a 10-image site.
-study::EvalResults constructed(const eval::Interval& overall, const eval::Interval& in_female, double fusion_bacc) {
-  study::EvalResults r;
+eval::EvalResults constructed(const eval::Interval& overall, const eval::Interval& in_female, double fusion_bacc) {
+  eval::EvalResults r;
   r.class_names = {"mel", "nv"};
   r.test_rows = 200;
   r.test_lesions = 180;
   auto model = [&](const std::string& name, const std::string& modality, double bacc) {
-    study::ModelResult m;
+    eval::ModelResult m;
     m.name = name;
     m.modality = modality;
     m.val_balanced_accuracy = bacc;
@@ -75,9 +75,9 @@ study::EvalResults constructed(const eval::Interval& overall, const eval::Interv
   r.best = "fusion-late";
   r.baseline = "image-head";
   r.baseline_note = "the single-modality model with the highest validation balanced accuracy (0.7)";
-  study::FamilyResult sex{"sex", "sex", "", {}};
-  study::SubgroupResult female{"sex", "female", 100, 90, {}};
-  study::SubgroupResult site{"site", "ear", 10, 10, {}};
+  eval::FamilyResult sex{"sex", "sex", "", {}};
+  eval::SubgroupResult female{"sex", "female", 100, 90, {}};
+  eval::SubgroupResult site{"site", "ear", 10, 10, {}};
   for (const auto& m : r.models) {
     female.scores[m.name].intervals["balanced_accuracy"] = interval(0.7, 0.6, 0.8);
     site.scores[m.name].intervals["balanced_accuracy"] = interval(0.2, 0.0, 0.6);
@@ -87,7 +87,7 @@ study::EvalResults constructed(const eval::Interval& overall, const eval::Interv
   r.families.push_back({"site", "localization", "", {site}});
   auto comparison = [&](const std::string& kind, const std::string& family, const std::string& subgroup,
                         const eval::Interval& d) {
-    study::ComparisonResult c;
+    eval::ComparisonResult c;
     c.comparison = kind;
     c.model = "fusion-late";
     c.reference = "image-head";
@@ -100,11 +100,11 @@ study::EvalResults constructed(const eval::Interval& overall, const eval::Interv
     c.mcnemar.p_value = 0.5;
     return c;
   };
-  study::ComparisonResult ear = comparison(study::kFusionVsBaseline, "site", "ear", interval(1.0, 1.0, 1.0));
+  eval::ComparisonResult ear = comparison(eval::kFusionVsBaseline, "site", "ear", interval(1.0, 1.0, 1.0));
   ear.rows = 10;  // one degenerate interval of a tiny subgroup: never a finding
-  r.comparisons = {comparison(study::kFusionVsBaseline, "all", "all", overall),
-                   comparison(study::kFusionVsBaseline, "sex", "female", in_female), ear,
-                   comparison(study::kBestVsOther, "all", "all", overall)};
+  r.comparisons = {comparison(eval::kFusionVsBaseline, "all", "all", overall),
+                   comparison(eval::kFusionVsBaseline, "sex", "female", in_female), ear,
+                   comparison(eval::kBestVsOther, "all", "all", overall)};
   return r;
 }
 
@@ -126,7 +126,7 @@ TEST(Discussion, NoClaimThatFusionHelpsWhenTheIntervalIncludesZero) {
 }
 
 TEST(Discussion, McNemarVerdictNamesTheModelWithFewerMistakes) {
-  study::EvalResults r = constructed(interval(0.0, -0.03, 0.03), interval(0.0, -0.03, 0.03), 0.7);
+  eval::EvalResults r = constructed(interval(0.0, -0.03, 0.03), interval(0.0, -0.03, 0.03), 0.7);
   r.comparisons[0].mcnemar.only_a_correct = 5;
   r.comparisons[0].mcnemar.only_b_correct = 40;
   r.comparisons[0].mcnemar.p_value = 2e-7;
@@ -157,7 +157,7 @@ TEST(Discussion, ClaimsAndTheTargetFollowTheIntervals) {
   auto hurt = draft(constructed(interval(0.0, -0.03, 0.03), interval(-0.08, -0.12, -0.03), 0.7));
   EXPECT_TRUE(contains(hurt, "below 0 (interval excluding 0) for female patients")) << hurt;
   // Two fusions meeting both parts: plural verbs.
-  study::EvalResults two = constructed(interval(0.04, 0.01, 0.07), interval(0.0, -0.04, 0.04), 0.8);
+  eval::EvalResults two = constructed(interval(0.04, 0.01, 0.07), interval(0.0, -0.04, 0.04), 0.8);
   two.models.push_back(two.models[1]);
   two.models.back().name = "fusion-early";
   two.comparisons.push_back(two.comparisons[0]);
@@ -170,7 +170,7 @@ TEST(Discussion, ClaimsAndTheTargetFollowTheIntervals) {
 }
 
 TEST(Discussion, WithoutAFusionModelItSaysSo) {
-  study::EvalResults r = constructed(interval(0.0, -0.03, 0.03), interval(0.0, -0.03, 0.03), 0.7);
+  eval::EvalResults r = constructed(interval(0.0, -0.03, 0.03), interval(0.0, -0.03, 0.03), 0.7);
   r.models.pop_back();
   r.best = "image-head";
   r.comparisons.clear();

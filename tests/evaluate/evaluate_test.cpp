@@ -7,12 +7,14 @@
 #include <set>
 
 #include "apps/report/sections/sections.h"
-#include "apps/study/evaluate.h"
-#include "apps/study/model_output.h"
-#include "apps/study/prepare.h"
-#include "engine/data/csv.h"
-#include "engine/error.h"
-#include "engine/fs.h"
+#include "apps/eval/eval_results.h"
+#include "apps/study/evaluate/evaluate.h"
+#include "apps/study/train/model_output.h"
+#include "apps/study/prepare/prepare.h"
+#include "data/csv.h"
+#include "base/error.h"
+#include "base/fs.h"
+#include "tests/support/study_data.h"
 #include "tests/support/testing.h"
 
 namespace hito {
@@ -51,7 +53,7 @@ void pair_test_lesions(const fs::path& run) {
 TinyRun make_run(const std::string& name) {
   TinyRun t;
   t.run = testing::temp_dir(name);
-  fs::copy(study::prepared_run_for_tests(160, 1) / "prepared", t.run / "prepared", fs::copy_options::recursive);
+  fs::copy(testing::prepared_run_for_tests(160, 1) / "prepared", t.run / "prepared", fs::copy_options::recursive);
   pair_test_lesions(t.run);
   t.data = study::load_prepared(t.run);
   t.labels = t.data.labels.to_vector<int64_t>();
@@ -121,18 +123,18 @@ class Evaluate : public ::testing::Test {
     study::EvaluateOptions options;
     options.run_dir = t_->run;
     options.resamples = 200;
-    results_ = new study::EvalResults(study::run_evaluate(options));
+    results_ = new eval::EvalResults(study::run_evaluate(options));
   }
   static void TearDownTestSuite() {
     delete results_;
     delete t_;
   }
   static TinyRun* t_;
-  static study::EvalResults* results_;
+  static eval::EvalResults* results_;
   static Rule tabular_, image_;
 };
 TinyRun* Evaluate::t_ = nullptr;
-study::EvalResults* Evaluate::results_ = nullptr;
+eval::EvalResults* Evaluate::results_ = nullptr;
 Rule Evaluate::tabular_, Evaluate::image_;
 
 TEST_F(Evaluate, EveryModelOnTheTestRowsScoredAsByHand) {
@@ -198,7 +200,7 @@ TEST_F(Evaluate, FusionAgainstTheBaselineChosenOnValidation) {
   EXPECT_EQ(r.baseline, "tabular");  // best on validation, although image-head is better on test
   ASSERT_FALSE(r.comparisons.empty());
   const auto& all = r.comparisons[0];
-  EXPECT_EQ(all.comparison, study::kFusionVsBaseline);
+  EXPECT_EQ(all.comparison, eval::kFusionVsBaseline);
   EXPECT_EQ(all.model, "fusion-late");
   EXPECT_EQ(all.reference, "tabular");
   EXPECT_EQ(all.family, "all");
@@ -216,14 +218,14 @@ TEST_F(Evaluate, FusionAgainstTheBaselineChosenOnValidation) {
   ASSERT_EQ(r.comparisons.size(), 1 + subgroups + 2);
   EXPECT_EQ(r.best, "fusion-late");
   const auto& lead = r.comparisons.back();
-  EXPECT_EQ(lead.comparison, study::kBestVsOther);
+  EXPECT_EQ(lead.comparison, eval::kBestVsOther);
   EXPECT_EQ(lead.model, "fusion-late");
   EXPECT_EQ(lead.reference, "image-head");
   EXPECT_NEAR(lead.bacc_difference.difference.estimate, 1.0 - hand_bacc(*t_, image_), 1e-12);
 }
 
 TEST_F(Evaluate, FilesAndEvalJsonReadBack) {
-  fs::path dir = t_->run / study::kEvalFolder;
+  fs::path dir = t_->run / eval::kEvalFolder;
   for (const char* file : {"models.csv", "per_class.csv", "subgroups.csv", "comparisons.csv", "eval.json",
                            "forest_age.svg", "forest_sex.svg", "forest_site.svg", "forest_class.svg",
                            "confusion_tabular.svg", "reliability_fusion-late.svg"})
@@ -236,7 +238,7 @@ TEST_F(Evaluate, FilesAndEvalJsonReadBack) {
   for (const auto& f : results_->families) expected += 3 * f.subgroups.size();
   EXPECT_EQ(static_cast<size_t>(subgroups.num_rows()), expected);
 
-  study::EvalResults back = study::read_eval_results(dir / study::kEvalJson);
+  eval::EvalResults back = eval::read_eval_results(dir / eval::kEvalJson);
   EXPECT_EQ(back.class_names, results_->class_names);
   ASSERT_EQ(back.models.size(), 3u);
   EXPECT_DOUBLE_EQ(back.models[0].test.metrics.balanced_accuracy, results_->models[0].test.metrics.balanced_accuracy);
@@ -247,7 +249,7 @@ TEST_F(Evaluate, FilesAndEvalJsonReadBack) {
   EXPECT_EQ(back.families[1].subgroups.size(), results_->families[1].subgroups.size());
   EXPECT_EQ(back.baseline, "tabular");
   EXPECT_EQ(back.best, "fusion-late");
-  EXPECT_EQ(back.comparisons.back().comparison, study::kBestVsOther);
+  EXPECT_EQ(back.comparisons.back().comparison, eval::kBestVsOther);
   ASSERT_EQ(back.comparisons.size(), results_->comparisons.size());
   EXPECT_EQ(back.comparisons[0].mcnemar.only_a_correct, results_->comparisons[0].mcnemar.only_a_correct);
   EXPECT_DOUBLE_EQ(back.comparisons[0].bacc_difference.difference.upper,
@@ -289,7 +291,7 @@ TEST(EvaluateRefusal, AModelTrainedOnOtherDataIsRefusedAndNothingIsWritten) {
     EXPECT_NE(message.find("0123456789abcdef"), std::string::npos) << message;
     EXPECT_NE(message.find(t.data.fingerprint), std::string::npos) << message;
   }
-  EXPECT_FALSE(fs::exists(t.run / study::kEvalFolder));
+  EXPECT_FALSE(fs::exists(t.run / eval::kEvalFolder));
 }
 
 TEST(EvaluateRefusal, EveryModelMustCoverTheSameTestRows) {
@@ -314,7 +316,7 @@ TEST(EvaluateRefusal, EveryModelMustCoverTheSameTestRows) {
               std::string::npos)
         << message;
   }
-  EXPECT_FALSE(fs::exists(t.run / study::kEvalFolder));
+  EXPECT_FALSE(fs::exists(t.run / eval::kEvalFolder));
 }
 
 TEST(EvaluateRefusal, ModalityFromNameOrKind) {

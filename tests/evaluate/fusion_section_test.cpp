@@ -7,7 +7,7 @@
 
 #include "apps/eval/metrics_file.h"
 #include "apps/report/sections/sections.h"
-#include "engine/fs.h"
+#include "base/fs.h"
 #include "tests/support/testing.h"
 
 namespace hito {

@@ -2,9 +2,9 @@
 // from the raw metadata (missing values -> missing / unknown), display order.
 #include <gtest/gtest.h>
 
-#include "apps/study/subgroups.h"
-#include "engine/error.h"
-#include "engine/fs.h"
+#include "apps/study/evaluate/subgroups.h"
+#include "base/error.h"
+#include "base/fs.h"
 #include "tests/support/testing.h"
 
 namespace hito {

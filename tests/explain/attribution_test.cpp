@@ -1,11 +1,11 @@
-// The explanation maps of apps/explain/attribution.h: Grad-CAM and saliency on a one-convolution
+// The explanation maps of apps/study/explain/attribution.h: Grad-CAM and saliency on a one-convolution
 // network against hand computations, saliency against finite differences on a smooth CNN, occlusion
 // on toy models against explicitly occluded forward passes, and the parameters left as they were.
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "apps/explain/attribution.h"
+#include "apps/study/explain/attribution.h"
 #include "engine/autograd.h"
 #include "engine/ops.h"
 #include "layers/conv.h"

@@ -5,14 +5,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "apps/explain/explain.h"
-#include "apps/report/png.h"
+#include "apps/study/explain/explain.h"
+#include "plot/png.h"
 #include "apps/report/sections/sections.h"
-#include "apps/study/image.h"
-#include "apps/study/prepare.h"
-#include "apps/study/prepared_data.h"
-#include "engine/data/csv.h"
-#include "engine/fs.h"
+#include "apps/study/image/image.h"
+#include "apps/study/prepare/prepare.h"
+#include "apps/study/prepare/prepared_data.h"
+#include "data/csv.h"
+#include "base/fs.h"
+#include "tests/support/study_data.h"
 #include "tests/support/testing.h"
 
 namespace hito::study {
@@ -21,7 +22,7 @@ namespace {
 // A private copy of the shared prepared run with a smoke-trained image-scratch model (32 px).
 fs::path explain_test_run(const std::string& name) {
   fs::path run = testing::temp_dir("hito-explain-" + name);
-  fs::copy(prepared_run_for_tests(160, 1) / "prepared", run / "prepared", fs::copy_options::recursive);
+  fs::copy(testing::prepared_run_for_tests(160, 1) / "prepared", run / "prepared", fs::copy_options::recursive);
   ImageOptions o;
   o.run_dir = run;
   o.mode = "scratch";
@@ -66,12 +67,12 @@ TEST(ExplainRun, WritesScoresAndGridsForEveryMethod) {
     double hits = 0;
     for (const auto& row : rows.rows) hits += std::stod(row[static_cast<size_t>(hit_column)]);
     EXPECT_NEAR(summary["scores"][method]["all"]["pointing_game"].get<double>(), hits / with_masks, 1e-12) << method;
-    EXPECT_TRUE(report::looks_like_png(read_file(out / (method + "_grid.png")))) << method;
+    EXPECT_TRUE(plot::looks_like_png(read_file(out / (method + "_grid.png")))) << method;
     const auto& interval = summary["scores"][method]["all"]["intervals"]["pointing_game"];
     EXPECT_NEAR(interval["estimate"].get<double>(), hits / with_masks, 1e-12) << method;
     EXPECT_LE(interval["lower"].get<double>(), interval["upper"].get<double>()) << method;
   }
-  EXPECT_TRUE(report::looks_like_png(read_file(out / "images_grid.png")));
+  EXPECT_TRUE(plot::looks_like_png(read_file(out / "images_grid.png")));
   // Two test images of each class (fewer where the test split has fewer).
   std::vector<int64_t> per_class(data.classes.size(), 0);
   const std::vector<int64_t> labels = data.labels.to_vector<int64_t>();

@@ -1,12 +1,12 @@
-// The mask scores of apps/explain/mask_scores.h on synthetic maps with known answers: the pointing
+// The mask scores of apps/study/explain/mask_scores.h on synthetic maps with known answers: the pointing
 // game (maximum inside, outside, flat maps), the exact energy share, the chance level, and the
 // per-class / overall summaries with their CSV and JSON.
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "apps/explain/mask_scores.h"
-#include "engine/error.h"
+#include "apps/study/explain/mask_scores.h"
+#include "base/error.h"
 
 namespace hito::explain {
 namespace {

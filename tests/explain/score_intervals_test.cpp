@@ -1,9 +1,9 @@
-// Lesion-bootstrap intervals of the mask scores (apps/explain/score_intervals.h): the estimates are
+// Lesion-bootstrap intervals of the mask scores (apps/study/explain/score_intervals.h): the estimates are
 // the summaries' values, rows of one lesion move together, and identical rows give a zero-width
 // interval.
 #include <gtest/gtest.h>
 
-#include "apps/explain/score_intervals.h"
+#include "apps/study/explain/score_intervals.h"
 
 namespace hito::explain {
 namespace {

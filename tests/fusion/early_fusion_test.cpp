@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "apps/study/early_fusion.h"
+#include "apps/study/fusion/early_fusion.h"
 #include "engine/autograd.h"
 #include "engine/ops.h"
 #include "tests/support/testing.h"

@@ -6,13 +6,14 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "apps/study/fuse.h"
-#include "apps/study/fusion_inputs.h"
-#include "apps/study/model_output.h"
-#include "apps/study/prepare.h"
-#include "engine/data/npy.h"
-#include "engine/fs.h"
+#include "apps/study/fusion/fuse.h"
+#include "apps/study/fusion/fusion_inputs.h"
+#include "apps/study/train/model_output.h"
+#include "apps/study/prepare/prepare.h"
+#include "data/npy.h"
+#include "base/fs.h"
 #include "engine/random.h"
+#include "tests/support/study_data.h"
 #include "tests/support/testing.h"
 
 namespace hito::study {
@@ -21,7 +22,7 @@ namespace {
 // A private copy of the shared prepared run, so that the folders written here stay here.
 fs::path fusion_test_run(const std::string& name) {
   fs::path run = testing::temp_dir("hito-fusion-" + name);
-  fs::copy(prepared_run_for_tests(160, 1) / "prepared", run / "prepared", fs::copy_options::recursive);
+  fs::copy(testing::prepared_run_for_tests(160, 1) / "prepared", run / "prepared", fs::copy_options::recursive);
   return run;
 }
 

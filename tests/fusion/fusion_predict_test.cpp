@@ -4,16 +4,18 @@
 
 #include <unordered_map>
 
-#include "apps/study/embed.h"
-#include "apps/study/fuse.h"
-#include "apps/study/fusion_inputs.h"
-#include "apps/study/fusion_predict.h"
-#include "apps/study/image.h"
-#include "apps/study/late_fusion.h"
-#include "apps/study/model_output.h"
-#include "apps/study/prepare.h"
-#include "engine/fs.h"
+#include "apps/study/image/embed.h"
+#include "apps/study/fusion/fuse.h"
+#include "apps/study/fusion/fusion_inputs.h"
+#include "apps/study/fusion/fusion_predict.h"
+#include "apps/study/predict/predict.h"
+#include "apps/study/image/image.h"
+#include "apps/study/fusion/late_fusion.h"
+#include "apps/study/train/model_output.h"
+#include "apps/study/prepare/prepare.h"
+#include "base/fs.h"
 #include "models/small_cnn.h"
+#include "tests/support/study_data.h"
 #include "tests/support/testing.h"
 #include "weights/state_dict.h"
 
@@ -22,7 +24,7 @@ namespace {
 
 fs::path predict_test_run(const std::string& name) {
   fs::path run = testing::temp_dir("hito-fusion-predict-" + name);
-  fs::copy(prepared_run_for_tests(160, 1) / "prepared", run / "prepared", fs::copy_options::recursive);
+  fs::copy(testing::prepared_run_for_tests(160, 1) / "prepared", run / "prepared", fs::copy_options::recursive);
   return run;
 }
 
@@ -91,9 +93,12 @@ Tensor replay(const ModelFolder& model, const NewData& fresh) {
   return Tensor::from_vector(out, {static_cast<int64_t>(fresh.ids.size()), k});
 }
 
+// The inputs' predictor of late fusion in these tests: the replayed models replay, the others predict.
+Tensor replay_or_predict(const ModelFolder& model, const NewData& data) {
+  return model.kind == "replayed-for-tests" ? replay(model, data) : predict_model(model, data);
+}
+
 TEST(FusionPredict, LateAppliesTheInputPredictorsThenTheCombiner) {
-  register_fusion_predictors();
-  register_predictor("replayed-for-tests", replay);
   fs::path run = predict_test_run("late");
   PreparedData data = load_prepared(run);
   write_replayed_model(data, "tabular", 1);
@@ -129,12 +134,11 @@ TEST(FusionPredict, LateAppliesTheInputPredictorsThenTheCombiner) {
     }
     ModelFolder model = load_model_folder(folder);
     SCOPED_TRACE(method);
-    expect_test_rows_match(folder, data, find_predictor(model.kind)(model, fresh));
+    expect_test_rows_match(folder, data, predict_fusion_late(model, fresh, replay_or_predict));
   }
 }
 
 TEST(FusionPredict, EarlyRefusesEmbeddingsOfTrainedModels) {
-  register_predictor("replayed-for-tests", replay);
   fs::path run = predict_test_run("early-refused");
   PreparedData data = load_prepared(run);
   write_replayed_model(data, "tabular", 1);
@@ -155,7 +159,6 @@ TEST(FusionPredict, EarlyRefusesEmbeddingsOfTrainedModels) {
 }
 
 TEST(FusionPredict, EarlyRecomputesTheBackboneEmbeddings) {
-  register_fusion_predictors();
   fs::path run = predict_test_run("early");
   Generator gen(4);
   SmallCnn cnn(SmallCnnConfig{}, gen);

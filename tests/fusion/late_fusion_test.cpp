@@ -6,8 +6,8 @@
 #include <numeric>
 #include <set>
 
-#include "apps/study/cross_fit.h"
-#include "apps/study/late_fusion.h"
+#include "apps/study/fusion/cross_fit.h"
+#include "apps/study/fusion/late_fusion.h"
 #include "engine/random.h"
 
 namespace hito::study {

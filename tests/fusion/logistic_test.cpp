@@ -5,8 +5,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "apps/study/logistic_regression.h"
-#include "engine/fs.h"
+#include "apps/study/fusion/logistic_regression.h"
+#include "base/fs.h"
 #include "tests/support/testing.h"
 
 namespace hito::study {

@@ -3,12 +3,13 @@
 // recomputes them.
 #include <gtest/gtest.h>
 
-#include "apps/study/embed.h"
-#include "apps/study/prepare.h"
+#include "apps/study/image/embed.h"
+#include "apps/study/prepare/prepare.h"
 #include "engine/autograd.h"
-#include "engine/data/npy.h"
+#include "data/npy.h"
 #include "models/image_preprocess.h"
 #include "models/small_cnn.h"
+#include "tests/support/study_data.h"
 #include "tests/support/testing.h"
 #include "tests/image/image_fixture.h"
 #include "weights/state_dict.h"
@@ -74,7 +75,7 @@ TEST(Embed, ReusedWhenNothingChangedRecomputedOtherwise) {
 
   // Other data in the same run folder: a new preparation replaces prepared/.
   fs::remove_all(run / "prepared");
-  fs::copy(prepared_run_for_tests(120, 2) / "prepared", run / "prepared", fs::copy_options::recursive);
+  fs::copy(testing::prepared_run_for_tests(120, 2) / "prepared", run / "prepared", fs::copy_options::recursive);
   EmbedResult new_data = run_embed(o);
   EXPECT_FALSE(new_data.reused);
   EXPECT_EQ(new_data.rows, 120);
@@ -85,7 +86,7 @@ TEST(Embed, LoadRefusesEmbeddingsOfOtherData) {
   run_embed(embed_options(run, small_cnn_weights(run, 3)));
   EXPECT_EQ(load_embeddings(load_prepared(run), "small_cnn").features.size(0), 160);
   fs::remove_all(run / "prepared");
-  fs::copy(prepared_run_for_tests(120, 2) / "prepared", run / "prepared", fs::copy_options::recursive);
+  fs::copy(testing::prepared_run_for_tests(120, 2) / "prepared", run / "prepared", fs::copy_options::recursive);
   try {
     load_embeddings(load_prepared(run), "small_cnn");
     FAIL() << "embeddings of other data were accepted";

@@ -5,20 +5,21 @@
 #include <filesystem>
 #include <string>
 
-#include "apps/study/embed.h"
-#include "apps/study/prepare.h"
-#include "engine/fs.h"
+#include "apps/study/image/embed.h"
+#include "apps/study/prepare/prepare.h"
+#include "base/fs.h"
 #include "models/small_cnn.h"
+#include "tests/support/study_data.h"
 #include "tests/support/testing.h"
 #include "weights/safetensors.h"
 #include "weights/state_dict.h"
 
 namespace hito::study {
 
-// <tmp>/<name>/ holding prepared/ of prepared_run_for_tests(160, 1).
+// <tmp>/<name>/ holding prepared/ of testing::prepared_run_for_tests(160, 1).
 inline fs::path image_test_run(const std::string& name) {
   fs::path run = testing::temp_dir("hito-image-" + name);
-  fs::copy(prepared_run_for_tests(160, 1) / "prepared", run / "prepared", fs::copy_options::recursive);
+  fs::copy(testing::prepared_run_for_tests(160, 1) / "prepared", run / "prepared", fs::copy_options::recursive);
   return run;
 }
 

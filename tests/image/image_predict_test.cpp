@@ -5,10 +5,10 @@
 
 #include <map>
 
-#include "apps/study/image.h"
-#include "apps/study/model_output.h"
-#include "apps/study/predict.h"
-#include "engine/data/csv.h"
+#include "apps/study/image/image.h"
+#include "apps/study/train/model_output.h"
+#include "apps/study/predict/predict.h"
+#include "data/csv.h"
 #include "tests/image/image_fixture.h"
 #include "tests/support/testing.h"
 

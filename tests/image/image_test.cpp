@@ -5,11 +5,11 @@
 
 #include <map>
 
-#include "apps/study/batches.h"
-#include "apps/study/image.h"
-#include "apps/study/model_output.h"
+#include "apps/study/train/batches.h"
+#include "apps/study/image/image.h"
+#include "apps/study/train/model_output.h"
 #include "engine/autograd.h"
-#include "engine/data/npy.h"
+#include "data/npy.h"
 #include "engine/ops.h"
 #include "models/image_preprocess.h"
 #include "models/registry.h"

@@ -10,7 +10,7 @@
 
 #include "engine/autograd.h"
 #include "engine/ops.h"
-#include "engine/runtime.h"
+#include "kernels/runtime.h"
 #include "models/registry.h"
 #include "tests/conv/conv_fixture.h"
 #include "tests/models/seeded_weights.h"

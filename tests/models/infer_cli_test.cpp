@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "engine/data/npy.h"
+#include "data/npy.h"
 #include "models/registry.h"
 #include "tests/conv/conv_fixture.h"
 #include "tests/models/seeded_weights.h"

@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "engine/autograd.h"
-#include "engine/data/image.h"
+#include "data/image.h"
 #include "engine/ops.h"
 #include "models/image_preprocess.h"
 #include "models/mobilenet_v2.h"

@@ -4,9 +4,9 @@
 
 #include <map>
 
-#include "engine/data/csv.h"
-#include "engine/data/image.h"
-#include "engine/data/resize.h"
+#include "data/csv.h"
+#include "data/image.h"
+#include "data/resize.h"
 #include "engine/ops.h"
 #include "engine/optim/optimizer.h"
 #include "models/image_preprocess.h"

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "apps/report/csv_columns.h"
+#include "data/csv_columns.h"
 #include "apps/report/pivot.h"
 #include "tests/report/xml_check.h"
 #include "tests/support/testing.h"
@@ -13,7 +13,7 @@ namespace hito::report {
 namespace {
 
 TEST(Html, EscapeAndBase64) {
-  EXPECT_EQ(escape_html("<b>\"x\" & 'y'</b>"), "&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/b&gt;");
+  EXPECT_EQ(escape_markup("<b>\"x\" & 'y'</b>"), "&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/b&gt;");
   EXPECT_EQ(base64_encode(""), "");
   EXPECT_EQ(base64_encode("f"), "Zg==");
   EXPECT_EQ(base64_encode("fo"), "Zm8=");
@@ -57,15 +57,15 @@ TEST(Html, TablesEscapeAndAlignNumbers) {
 
 TEST(CsvColumns, NumbersMissingValuesAndErrors) {
   data::CsvTable t = data::parse_csv("name,count,loss\na,3,0.5\nb,,nan\nc,1.5e2,NA\nd,2,abc\n", "history.csv");
-  EXPECT_TRUE(is_numeric_column(t, 1));
-  EXPECT_FALSE(is_numeric_column(t, 0));
-  EXPECT_FALSE(is_numeric_column(t, 2));  // "abc"
-  std::vector<double> counts = column_numbers(t, 1);
+  EXPECT_TRUE(data::is_numeric_column(t, 1));
+  EXPECT_FALSE(data::is_numeric_column(t, 0));
+  EXPECT_FALSE(data::is_numeric_column(t, 2));  // "abc"
+  std::vector<double> counts = data::column_numbers(t, 1);
   EXPECT_DOUBLE_EQ(counts[0], 3);
   EXPECT_TRUE(std::isnan(counts[1]));
   EXPECT_DOUBLE_EQ(counts[2], 150);
   try {
-    column_numbers(t, 2);
+    data::column_numbers(t, 2);
     FAIL() << "expected an error";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("history.csv:5 (row 4), column 'loss': 'abc' is not a number"),
@@ -73,7 +73,7 @@ TEST(CsvColumns, NumbersMissingValuesAndErrors) {
         << e.what();
   }
   data::CsvTable empty = data::parse_csv("a\n\"\"\n", "e.csv");
-  EXPECT_FALSE(is_numeric_column(empty, 0));  // no value at all is not a numeric column
+  EXPECT_FALSE(data::is_numeric_column(empty, 0));  // no value at all is not a numeric column
 }
 
 TEST(Csv, TableFromCsvFormatsColumns) {

@@ -3,12 +3,12 @@
 // message, where /usr/bin/chromium is missing).
 #include "apps/report/report.h"
 
-#include "apps/report/csv_columns.h"
-#include "apps/report/line_chart.h"
-#include "apps/report/png.h"
-#include "apps/report/sections/model_section.h"
-#include "apps/report/svg.h"
-#include "engine/fs.h"
+#include "data/csv_columns.h"
+#include "plot/line_chart.h"
+#include "plot/png.h"
+#include "apps/eval/model_figures.h"
+#include "plot/svg.h"
+#include "base/fs.h"
 #include "tests/report/xml_check.h"
 #include "tests/support/testing.h"
 
@@ -35,7 +35,7 @@ TEST(Report, SectionsTocAndUniqueIds) {
   Section& a = report.add_section("Data preparation");
   a.heading("Class balance").paragraph("Counts & shares.").note("skipped: none", NoteKind::Skipped);
   a.facts({{"rows", "10"}});
-  a.svg_figure(render_line_chart({}), "an empty chart");
+  a.svg_figure(plot::render_line_chart({}), "an empty chart");
   a.heading("Class balance");  // a repeated heading still gets its own anchor
   Section& b = report.add_section("Data preparation");
   EXPECT_EQ(b.id(), "data-preparation-2");
@@ -56,11 +56,11 @@ TEST(Report, SectionsTocAndUniqueIds) {
 TEST(Report, FiguresAreEmbeddedAndCheckedOnTheWay) {
   auto dir = testing::temp_dir("report_figures");
   Section section("Figures", "figures");
-  RgbImage image(3, 2, {1, 2, 3});
-  section.png_figure(encode_png(image), "a png", "tiny");
+  plot::RgbImage image(3, 2, {1, 2, 3});
+  section.png_figure(plot::encode_png(image), "a png", "tiny");
   EXPECT_THROW(section.png_figure("not a png", "bad", "bad"), Error);
-  write_png(dir / "grid.png", image);
-  write_svg(dir / "plot.svg", render_line_chart({}));
+  plot::write_png(dir / "grid.png", image);
+  plot::write_svg(dir / "plot.svg", plot::render_line_chart({}));
   write_file_atomic(dir / "fake.png", "GIF89a...");
   write_file_atomic(dir / "empty.svg", "hello");
   write_file_atomic(dir / "notes.txt", "text");
@@ -79,20 +79,20 @@ TEST(Report, FiguresAreEmbeddedAndCheckedOnTheWay) {
 TEST(ModelSection, BestEpochAndStandardFigures) {
   fs::path run = fixture_run("model_figures");
   data::CsvTable history = data::read_csv(run / "tabular" / "history.csv");
-  auto best = best_epoch(history, nullptr);
+  auto best = eval::best_epoch(history, nullptr);
   ASSERT_TRUE(best);
   // The epoch of the highest val_bacc, found independently here.
-  std::vector<double> val = column_numbers(history, history.require_column("val_bacc"));
+  std::vector<double> val = data::column_numbers(history, history.require_column("val_bacc"));
   size_t argmax = std::max_element(val.begin(), val.end()) - val.begin();
-  EXPECT_DOUBLE_EQ(*best, column_numbers(history, 0)[argmax]);
+  EXPECT_DOUBLE_EQ(*best, data::column_numbers(history, 0)[argmax]);
   eval::MetricsFile metrics = eval::read_metrics_file(run / "image-head" / "metrics.json");
-  EXPECT_EQ(best_epoch(data::read_csv(run / "image-head" / "history.csv"), &metrics), std::optional<double>(12));
-  auto curves = learning_curves(history, best);
+  EXPECT_EQ(eval::best_epoch(data::read_csv(run / "image-head" / "history.csv"), &metrics), std::optional<double>(12));
+  auto curves = eval::learning_curves(history, best);
   ASSERT_EQ(curves.size(), 3u);
-  EXPECT_EQ(curves[0].first, kLossCurveFile);
+  EXPECT_EQ(curves[0].first, eval::kLossCurveFile);
   EXPECT_EQ(curves[1].second.highlights.size(), 1u);
-  write_model_figures(run / "tabular");
-  for (const char* file : {kLossCurveFile, kBaccCurveFile, kLrCurveFile, kConfusionFile, kReliabilityFile}) {
+  eval::write_model_figures(run / "tabular");
+  for (const char* file : {eval::kLossCurveFile, eval::kBaccCurveFile, eval::kLrCurveFile, eval::kConfusionFile, eval::kReliabilityFile}) {
     ASSERT_TRUE(fs::exists(run / "tabular" / file)) << file;
     EXPECT_TRUE(testing::well_formed_xml(read_file(run / "tabular" / file))) << file;
   }
@@ -146,7 +146,7 @@ TEST(ReportCommand, RendersInHeadlessChromium) {
   EXPECT_EQ(ok.status, 0) << ok.output;
   EXPECT_NE(ok.output.find("problems=0"), std::string::npos) << ok.output;
   ASSERT_TRUE(fs::exists(run / "report.png"));
-  EXPECT_TRUE(looks_like_png(read_file(run / "report.png")));
+  EXPECT_TRUE(plot::looks_like_png(read_file(run / "report.png")));
   // The same report with its PNG cut short and one plot emptied must fail the check.
   std::string html = read_file(run / "report.html");
   size_t png = html.find("data:image/png;base64,");

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "apps/run_plan.h"
+#include "apps/cli/run_plan.h"
 
 namespace hito::app {
 namespace {

@@ -4,7 +4,7 @@
 // CNN (the plan says so in its first line).
 #include <gtest/gtest.h>
 
-#include "engine/fs.h"
+#include "base/fs.h"
 #include "tests/support/testing.h"
 
 namespace hito {

@@ -4,8 +4,8 @@ python3-torch and python3-torchvision, CPU, float32), written as small safetenso
 tests/fixtures/conv/. Run from anywhere with /usr/bin/python3 tests/scripts/make_conv_fixtures.py
 
 Files (tensor names "<case>.<field>"; options travel in __metadata__ as JSON):
-  ops.safetensors        conv2d, pooling and BatchNorm2d cases: inputs, outputs and input gradients
-                         for an upstream gradient "<case>.gout"
+  batchnorm2d.safetensors  BatchNorm2d over three training steps and in eval mode (conv2d's and the
+                         pools' goldens come from make_op_fixtures.py, which reads the op table)
   models.safetensors     torchvision ResNet-18/34/50 and MobileNetV2 in eval mode with seeded weights
                          (below) on a seeded 2x3x64x64 batch: "<arch>.logits" and "<arch>.features"
                          (the pooled embedding); metadata "<arch>.state_dict" lists every tensor's
@@ -106,65 +106,10 @@ def seed_model(model):
             tensor.copy_(seeded_tensor(name, tuple(tensor.shape), *value_range(name, tuple(tensor.shape))))
 
 
-# ---- op cases -----------------------------------------------------------------------------------
-def leaf(t):
-    return t.detach().clone().requires_grad_(True)
-
-
-def record(t, case, out, inputs):
-    gout = torch.randn(out.shape)
-    out.backward(gout)
-    t[f"{case}.gout"], t[f"{case}.out"] = gout, out
-    for name, x in inputs.items():
-        t[f"{case}.{name}"] = x
-        if x.grad is not None:
-            t[f"{case}.d{name}"] = x.grad
-
-
-CONV_CASES = {  # name: (x shape, weight shape, bias, stride, padding, dilation, groups)
-    "basic": ((2, 3, 7, 6), (4, 3, 3, 3), True, (1, 1), (1, 1), (1, 1), 1),
-    "strided": ((2, 4, 9, 8), (6, 4, 3, 2), False, (2, 3), (1, 0), (1, 1), 1),
-    "dilated": ((1, 3, 10, 9), (5, 3, 3, 3), True, (1, 1), (2, 2), (2, 2), 1),
-    "grouped": ((2, 6, 7, 7), (9, 2, 3, 3), True, (2, 2), (1, 1), (1, 1), 3),
-    "depthwise": ((2, 5, 8, 7), (5, 1, 3, 3), True, (1, 1), (1, 1), (1, 1), 5),
-    "depthwise_multiplier": ((2, 3, 9, 8), (6, 1, 3, 3), False, (2, 2), (1, 1), (1, 1), 3),
-    "pointwise": ((2, 8, 5, 4), (6, 8, 1, 1), True, (1, 1), (0, 0), (1, 1), 1),
-    "pointwise_strided": ((2, 8, 7, 6), (6, 8, 1, 1), False, (2, 2), (0, 0), (1, 1), 1),
-    "stem": ((1, 3, 20, 18), (4, 3, 7, 7), False, (2, 2), (3, 3), (1, 1), 1),
-}
-
-POOL_CASES = {  # name: (kind, x shape, kernel, stride, padding, count_include_pad or adaptive output)
-    "max_3x3s2p1": ("max", (2, 3, 9, 8), (3, 3), (2, 2), (1, 1), None),
-    "max_2x2": ("max", (2, 3, 8, 6), (2, 2), (2, 2), (0, 0), None),
-    "avg_3x3s2p1_include": ("avg", (2, 3, 9, 8), (3, 3), (2, 2), (1, 1), True),
-    "avg_3x3s2p1_exclude": ("avg", (2, 3, 9, 8), (3, 3), (2, 2), (1, 1), False),
-    "avg_2x3": ("avg", (2, 3, 8, 9), (2, 3), (2, 3), (0, 0), True),
-    "adaptive_1": ("adaptive", (2, 3, 7, 5), None, None, None, (1, 1)),
-    "adaptive_3x2": ("adaptive", (2, 3, 7, 5), None, None, None, (3, 2)),
-}
-
-
-def op_cases():
+# ---- BatchNorm2d --------------------------------------------------------------------------------
+def batchnorm_cases():
     torch.manual_seed(5)
-    t, meta = {}, {}
-    for case, (xs, ws, has_bias, stride, padding, dilation, groups) in CONV_CASES.items():
-        x, w = leaf(torch.randn(xs)), leaf(torch.randn(ws) * 0.5)
-        inputs = {"x": x, "weight": w}
-        if has_bias:
-            inputs["bias"] = leaf(torch.randn(ws[0]))
-        out = F.conv2d(x, w, inputs.get("bias"), stride, padding, dilation, groups)
-        record(t, f"conv.{case}", out, inputs)
-        meta[f"conv.{case}"] = {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
-    for case, (kind, xs, kernel, stride, padding, extra) in POOL_CASES.items():
-        x = leaf(torch.randn(xs))
-        if kind == "max":
-            out = F.max_pool2d(x, kernel, stride, padding)
-        elif kind == "avg":
-            out = F.avg_pool2d(x, kernel, stride, padding, count_include_pad=extra)
-        else:
-            out = F.adaptive_avg_pool2d(x, extra)
-        record(t, f"pool.{case}", out, {"x": x})
-        meta[f"pool.{case}"] = {"kernel": kernel, "stride": stride, "padding": padding, "extra": extra}
+    t = {}
     # BatchNorm2d over three training steps (running statistics as PyTorch moves them), then eval.
     bn = nn.BatchNorm2d(4, momentum=0.1)
     with torch.no_grad():
@@ -179,7 +124,7 @@ def op_cases():
     bn.eval()
     x = torch.randn(2, 4, 3, 3)
     t["bn2d.eval.x"], t["bn2d.eval.out"] = x, bn(x).detach()
-    save("ops.safetensors", t, meta)
+    save("batchnorm2d.safetensors", t)
 
 
 # ---- models -------------------------------------------------------------------------------------
@@ -253,7 +198,7 @@ def resize_cases():
 
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
-    op_cases()
+    batchnorm_cases()
     model_cases()
     converter_case()
     resize_cases()

@@ -4,7 +4,6 @@ written as small safetensors files under tests/fixtures/engine/. Run from anywhe
 /usr/bin/python3 tests/scripts/make_engine_fixtures.py
 
 Files (each tensor name is "<case>.<field>"; hyperparameters travel in the __metadata__ as JSON):
-  ops.safetensors         op outputs and input gradients for an upstream gradient "<case>.gout"
   optim.safetensors       parameters after each of 5 steps of SGD / Adam / AdamW from fixed gradients
                           (one parameter receives gradients only from the third step on)
   schedules.safetensors   learning-rate factors of StepLR, warm-up + cosine, OneCycleLR
@@ -12,7 +11,8 @@ Files (each tensor name is "<case>.<field>"; hyperparameters travel in the __met
   mlp_init.safetensors    the initial state dict of a small MLP (PyTorch names)
   mlp_run.safetensors     its batch, the 20 losses of an Adam run, and the final weights
   halves.safetensors      F16 and BF16 tensors with the F32 values PyTorch widens them to
-The files are written with the few lines of save() below, independently of hito's writer.
+The files are written with the few lines of save() below, independently of hito's writer. The ops'
+goldens (op_table.safetensors) come from make_op_fixtures.py, which reads the op table itself.
 """
 import json
 import math
@@ -43,83 +43,6 @@ def save(name, tensors, metadata=None):
     path = OUT / name
     path.write_bytes(struct.pack("<Q", len(text)) + text + b"".join(blobs))
     print(f"wrote {path} ({path.stat().st_size} bytes)")
-
-
-def leaf(t):
-    return t.detach().clone().requires_grad_(True)
-
-
-def record_grads(out, tensors, case, inputs, gout=None):
-    """Backpropagates gout (random, or 1 for a scalar) and stores the output and input gradients."""
-    if gout is None:
-        gout = torch.randn(out.shape) if out.dim() else torch.tensor(1.0)
-    out.backward(gout)
-    tensors[f"{case}.gout"] = gout
-    tensors[f"{case}.out"] = out
-    for name, t in inputs.items():
-        tensors[f"{case}.{name}"] = t
-        if t.requires_grad:
-            tensors[f"{case}.d{name}"] = t.grad
-
-
-def ops_fixtures():
-    torch.manual_seed(0)
-    t = {}
-    # Every elementwise function, on a domain that covers its interesting region.
-    unary = {
-        "relu": (F.relu, (-3, 3)), "leaky_relu": (lambda x: F.leaky_relu(x, 0.1), (-3, 3)),
-        "relu6": (F.relu6, (-2, 8)), "gelu": (F.gelu, (-5, 5)), "sigmoid": (torch.sigmoid, (-6, 6)),
-        "tanh": (torch.tanh, (-3, 3)), "exp": (torch.exp, (-3, 3)), "log": (torch.log, (0.05, 5)),
-        "sqrt": (torch.sqrt, (0.05, 5)),
-    }
-    for name, (fn, (lo, hi)) in unary.items():
-        x = leaf(torch.rand(4, 6) * (hi - lo) + lo)
-        record_grads(fn(x), t, f"unary.{name}", {"x": x})
-
-    # Softmax and log-softmax along every dimension of a 3-d tensor.
-    for dim in range(3):
-        for name, fn in (("softmax", F.softmax), ("log_softmax", F.log_softmax)):
-            x = leaf(torch.randn(3, 4, 5) * 2)
-            record_grads(fn(x, dim=dim), t, f"{name}.dim{dim}", {"x": x})
-
-    # Cross-entropy: plain, class weights, label smoothing, both.
-    target = torch.tensor([0, 3, 4, 1, 3, 2, 0])
-    weight = torch.tensor([0.5, 2.0, 1.0, 0.25, 3.0])
-    for case, w, smoothing in (("plain", None, 0.0), ("weighted", weight, 0.0), ("smoothed", None, 0.2),
-                               ("weighted_smoothed", weight, 0.15)):
-        logits = leaf(torch.randn(7, 5) * 2)
-        out = F.cross_entropy(logits, target, weight=w, label_smoothing=smoothing)
-        inputs = {"logits": logits, "target": target, "smoothing": torch.tensor(smoothing)}
-        if w is not None:
-            inputs["weight"] = w
-        record_grads(out, t, f"cross_entropy.{case}", inputs)
-
-    # Batch norm: training (batch statistics, running statistics moved) and eval, 1-d and 2-d.
-    for case, shape, training in (("train2d", (4, 3, 2, 3), True), ("train1d", (6, 4), True),
-                                  ("eval2d", (2, 3, 2, 2), False)):
-        c = shape[1]
-        x = leaf(torch.randn(*shape) * 1.5 + 0.5)
-        w, b = leaf(torch.rand(c) + 0.5), leaf(torch.randn(c))
-        running_mean, running_var = torch.randn(c), torch.rand(c) + 0.5
-        t[f"batch_norm.{case}.running_mean"] = running_mean.clone()
-        t[f"batch_norm.{case}.running_var"] = running_var.clone()
-        out = F.batch_norm(x, running_mean, running_var, w, b, training=training, momentum=0.1, eps=1e-5)
-        t[f"batch_norm.{case}.new_running_mean"] = running_mean
-        t[f"batch_norm.{case}.new_running_var"] = running_var
-        record_grads(out, t, f"batch_norm.{case}", {"x": x, "weight": w, "bias": b})
-
-    # Layer norm over the last dimension, with and without an affine transform.
-    x, w, b = leaf(torch.randn(3, 4, 6) * 2 + 1), leaf(torch.rand(6) + 0.5), leaf(torch.randn(6))
-    record_grads(F.layer_norm(x, (6,), w, b, eps=1e-5), t, "layer_norm.affine", {"x": x, "weight": w, "bias": b})
-    x = leaf(torch.randn(5, 7))
-    record_grads(F.layer_norm(x, (7,), eps=1e-5), t, "layer_norm.plain", {"x": x})
-
-    # Linear and an embedding lookup with repeated indices.
-    x, w, b = leaf(torch.randn(5, 4)), leaf(torch.randn(3, 4)), leaf(torch.randn(3))
-    record_grads(F.linear(x, w, b), t, "linear", {"x": x, "weight": w, "bias": b})
-    w, index = leaf(torch.randn(5, 3)), torch.tensor([[1, 4, 1], [0, 1, 4]])
-    record_grads(F.embedding(index, w), t, "embedding", {"weight": w, "index": index})
-    save("ops.safetensors", t)
 
 
 OPTIMIZERS = {  # name -> (class, keyword arguments)
@@ -237,7 +160,6 @@ def main():
     # SequentialLR steps its second scheduler with an explicit epoch, which PyTorch 1.13 warns about.
     warnings.filterwarnings("ignore", message="The epoch parameter")
     OUT.mkdir(parents=True, exist_ok=True)
-    ops_fixtures()
     optim_fixtures()
     schedule_fixtures()
     clip_fixtures()

@@ -27,7 +27,7 @@ def write_csv(path, header, rows):
 
 
 def prepared(rng):
-    """prepared/ in the formats of apps/study/prepare.h and prepare_report.h (split "all" included)."""
+    """prepared/ in the formats of apps/study/prepare/prepare.h and prepare_report.h (split "all" included)."""
     total = 2000
     counts = {s: np.maximum(1, np.round(SHARES * total * f)).astype(int) for s, f in SPLITS.items()}
     every = {"all": sum(counts.values()), **counts}

@@ -11,7 +11,7 @@
 #include "engine/autograd.h"
 #include "engine/ops.h"
 #include "engine/random.h"
-#include "engine/runtime.h"
+#include "kernels/runtime.h"
 
 namespace hito::testing {
 
@@ -67,6 +67,30 @@ CommandResult run_hito(const std::string& arguments) {
   return all_close(actual.to_vector<float>(), expected.to_vector<float>(), rtol, atol);
 }
 
+::testing::AssertionResult identical(const Tensor& actual, const Tensor& expected) {
+  if (actual.shape() != expected.shape() || actual.dtype() != expected.dtype())
+    return ::testing::AssertionFailure() << actual.describe() << " vs " << expected.describe();
+  auto compare = [&](auto a, auto b) -> ::testing::AssertionResult {
+    for (size_t i = 0; i < a.size(); ++i)
+      if (!(a[i] == b[i]) && !(a[i] != a[i] && b[i] != b[i]))  // NaN equals NaN here
+        return ::testing::AssertionFailure() << "element " << i << ": " << +a[i] << " vs expected " << +b[i];
+    return ::testing::AssertionSuccess();
+  };
+  switch (expected.dtype()) {
+    case DType::F32: return compare(actual.to_vector<float>(), expected.to_vector<float>());
+    case DType::I64: return compare(actual.to_vector<int64_t>(), expected.to_vector<int64_t>());
+    case DType::U8: return compare(actual.to_vector<uint8_t>(), expected.to_vector<uint8_t>());
+  }
+  return ::testing::AssertionFailure() << "unknown dtype";
+}
+
+::testing::AssertionResult same_values(const Tensor& actual, const Tensor& expected, Tolerance tol) {
+  if (actual.shape() != expected.shape() || actual.dtype() != expected.dtype())
+    return ::testing::AssertionFailure() << actual.describe() << " vs " << expected.describe();
+  if (expected.dtype() == DType::F32) return all_close(actual, expected, tol.rtol, tol.atol);
+  return identical(actual, expected);
+}
+
 Tensor randn(const Shape& shape, uint64_t seed, Device device) {
   Generator gen(seed);
   return normal_tensor(shape, 0.0f, 1.0f, gen, device);
@@ -120,6 +144,15 @@ Tensor rand_uniform(const Shape& shape, float lo, float hi, uint64_t seed, Devic
     if (!result) return ::testing::AssertionFailure() << "gradient of input " << k << ": " << result.message();
   }
   return ::testing::AssertionSuccess();
+}
+
+std::string error_message(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
 }
 
 }  // namespace hito::testing

@@ -31,10 +31,24 @@ CommandResult run_shell(const std::string& command);
 // The built `hito` with these arguments (already quoted where needed).
 CommandResult run_hito(const std::string& arguments);
 
+// The message of the hito::Error `f` throws ("" when it throws none).
+std::string error_message(const std::function<void()>& f);
+
 // Max |a - b| / (atol + rtol |b|) over all elements must be <= 1; reports the worst element.
 ::testing::AssertionResult all_close(const Tensor& actual, const Tensor& expected, float rtol, float atol);
 ::testing::AssertionResult all_close(const std::vector<float>& actual, const std::vector<float>& expected, float rtol,
                                      float atol);
+
+// Exact equality of two tensors of any dtype and device (values copied to the host; NaN equals NaN).
+::testing::AssertionResult identical(const Tensor& actual, const Tensor& expected);
+
+// Closeness of two results: |a - b| <= atol + rtol |b| element by element (see all_close).
+struct Tolerance {
+  float rtol = 1e-5f;
+  float atol = 1e-6f;
+};
+// Equal shape and dtype, and f32 values within `tol`, other dtypes' values exactly.
+::testing::AssertionResult same_values(const Tensor& actual, const Tensor& expected, Tolerance tol);
 
 struct GradcheckOptions {
   float eps = 1e-2f;    // central-difference step

@@ -1,12 +1,12 @@
-// PCA (apps/study/pca.h) against NumPy (tests/scripts/make_pca_fixture.py): mean, axes, variances,
+// PCA (apps/study/tabular/pca.h) against NumPy (tests/scripts/make_pca_fixture.py): mean, axes, variances,
 // explained variance ratios and scores, plain and whitened.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "apps/study/pca.h"
-#include "engine/fs.h"
+#include "apps/study/tabular/pca.h"
+#include "base/fs.h"
 #include "tests/support/testing.h"
 
 namespace hito::study {

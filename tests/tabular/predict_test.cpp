@@ -6,10 +6,10 @@
 #include <cmath>
 #include <unordered_map>
 
-#include "apps/study/model_output.h"
-#include "apps/study/pixels.h"
-#include "apps/study/predict.h"
-#include "engine/data/csv.h"
+#include "apps/study/train/model_output.h"
+#include "apps/study/tabular/pixels.h"
+#include "apps/study/predict/predict.h"
+#include "data/csv.h"
 #include "tests/tabular/tabular_fixture.h"
 
 namespace hito::study {
@@ -144,14 +144,10 @@ TEST(Predict, AMissingColumnIsAnErrorNamingIt) {
   EXPECT_FALSE(fs::exists(dir / "out.csv"));
 }
 
-TEST(Predict, RegistryFindsKindsAndNamesTheKnownOnes) {
-  EXPECT_NO_THROW(find_predictor("tabular"));
-  EXPECT_NO_THROW(find_predictor("pixels"));
-  register_predictor("test-constant", [](const ModelFolder& m, const NewData& d) {
-    return Tensor::full({static_cast<int64_t>(d.ids.size()), static_cast<int64_t>(m.classes.size())},
-                        1.0f / static_cast<float>(m.classes.size()));
-  });
-  EXPECT_NO_THROW(find_predictor("test-constant"));
+TEST(Predict, TableFindsEveryKindAndNamesTheKnownOnes) {
+  for (const char* kind : {"tabular", "pixels", "image-head", "image-finetune", "image-scratch", "fusion-late",
+                           "fusion-early", "fusion-joint"})
+    EXPECT_NO_THROW(find_predictor(kind)) << kind;
   try {
     find_predictor("no-such-kind");
     FAIL();

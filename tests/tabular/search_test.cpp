@@ -5,8 +5,8 @@
 #include <set>
 
 #include "apps/report/sections/sections.h"
-#include "apps/study/search.h"
-#include "engine/data/csv.h"
+#include "apps/study/tabular/search.h"
+#include "data/csv.h"
 #include "tests/tabular/tabular_fixture.h"
 
 namespace hito::study {

@@ -5,17 +5,18 @@
 #include <filesystem>
 #include <string>
 
-#include "apps/study/prepare.h"
-#include "apps/study/tabular.h"
-#include "engine/fs.h"
+#include "apps/study/prepare/prepare.h"
+#include "apps/study/tabular/tabular.h"
+#include "base/fs.h"
+#include "tests/support/study_data.h"
 #include "tests/support/testing.h"
 
 namespace hito::study {
 
-// <tmp>/hito-tabular-<name>/ holding prepared/ of prepared_run_for_tests(160, 1).
+// <tmp>/hito-tabular-<name>/ holding prepared/ of testing::prepared_run_for_tests(160, 1).
 inline fs::path tabular_test_run(const std::string& name) {
   fs::path run = testing::temp_dir("hito-tabular-" + name);
-  fs::copy(prepared_run_for_tests(160, 1) / "prepared", run / "prepared", fs::copy_options::recursive);
+  fs::copy(testing::prepared_run_for_tests(160, 1) / "prepared", run / "prepared", fs::copy_options::recursive);
   return run;
 }
 

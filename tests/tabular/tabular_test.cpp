@@ -4,9 +4,9 @@
 
 #include <cmath>
 
-#include "apps/study/model_output.h"
-#include "engine/data/csv.h"
-#include "engine/data/npy.h"
+#include "apps/study/train/model_output.h"
+#include "data/csv.h"
+#include "data/npy.h"
 #include "weights/safetensors.h"
 #include "tests/tabular/tabular_fixture.h"
 

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <limits>
 
-#include "apps/study/trainer.h"
+#include "apps/study/train/trainer.h"
 #include "engine/ops.h"
 #include "tests/support/testing.h"
 #include "tests/tabular/tabular_fixture.h"

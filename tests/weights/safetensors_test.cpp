@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/fs.h"
+#include "base/fs.h"
 #include "tests/support/testing.h"
 #include "weights/safetensors.h"
 

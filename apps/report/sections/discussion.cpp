@@ -9,10 +9,12 @@
 #include <optional>
 #include <tuple>
 
-#include "engine/data/columns.h"
-#include "engine/data/csv.h"
-#include "engine/error.h"
-#include "engine/fs.h"
+#include "apps/study/evaluate/subgroups.h"
+#include "data/columns.h"
+#include "data/csv.h"
+#include "base/error.h"
+#include "base/fs.h"
+#include "base/json.h"
 
 namespace hito::report {
 
@@ -54,7 +56,7 @@ std::string join(const std::vector<std::string>& items, const std::string& separ
   return out;
 }
 
-const eval::Interval& bacc(const study::ModelResult& m) { return m.test.intervals.at("balanced_accuracy"); }
+const eval::Interval& bacc(const eval::ModelResult& m) { return m.test.intervals.at("balanced_accuracy"); }
 
 std::string subgroup_label(const std::string& family, const std::string& name) {
   if (family == "class") return "true class " + name;
@@ -64,7 +66,7 @@ std::string subgroup_label(const std::string& family, const std::string& name) {
   return family + " " + name;
 }
 
-const study::SubgroupResult* find_subgroup(const study::EvalResults& r, const std::string& family, const std::string& name) {
+const eval::SubgroupResult* find_subgroup(const eval::EvalResults& r, const std::string& family, const std::string& name) {
   for (const auto& f : r.families)
     if (f.family == family)
       for (const auto& s : f.subgroups)
@@ -74,9 +76,9 @@ const study::SubgroupResult* find_subgroup(const study::EvalResults& r, const st
 
 // ---- the parts ----
 
-DiscussionPart best_model(const study::EvalResults& r) {
+DiscussionPart best_model(const eval::EvalResults& r) {
   DiscussionPart part{"Best model", {}};
-  const study::ModelResult* best = r.find_model(r.best);
+  const eval::ModelResult* best = r.find_model(r.best);
   if (!best) {
     part.paragraphs.push_back("No model was evaluated.");
     return part;
@@ -87,7 +89,7 @@ DiscussionPart best_model(const study::EvalResults& r) {
                             with_interval(best->test.intervals.at("macro_auc")) + ".");
   std::vector<std::string> behind, unclear;
   for (const auto& c : r.comparisons) {
-    if (c.comparison != study::kBestVsOther) continue;
+    if (c.comparison != eval::kBestVsOther) continue;
     const auto& d = c.bacc_difference.difference;
     if (excludes_zero_above(d)) behind.push_back(c.reference + " by " + with_interval(d));
     else unclear.push_back(describe_difference(c.model, c.reference, d));
@@ -102,12 +104,12 @@ DiscussionPart best_model(const study::EvalResults& r) {
   return part;
 }
 
-DiscussionPart fusion(const study::EvalResults& r) {
+DiscussionPart fusion(const eval::EvalResults& r) {
   DiscussionPart part{"Does fusion help?", {}};
-  std::vector<const study::ComparisonResult*> overall;
-  std::map<std::string, std::vector<const study::ComparisonResult*>> by_fusion;
+  std::vector<const eval::ComparisonResult*> overall;
+  std::map<std::string, std::vector<const eval::ComparisonResult*>> by_fusion;
   for (const auto& c : r.comparisons) {
-    if (c.comparison != study::kFusionVsBaseline) continue;
+    if (c.comparison != eval::kFusionVsBaseline) continue;
     if (c.family == "all") overall.push_back(&c);
     else by_fusion[c.model].push_back(&c);
   }
@@ -137,7 +139,7 @@ DiscussionPart fusion(const study::EvalResults& r) {
                        " (McNemar counts mistakes, so it weighs the frequent classes most; balanced accuracy weighs "
                        "every class equally).";
     part.paragraphs.push_back(text);
-    const study::ModelResult* f = r.find_model(c->model);
+    const eval::ModelResult* f = r.find_model(c->model);
     bool lead = d.estimate >= 0.03 && excludes_zero_above(d), level = f && f->test.metrics.balanced_accuracy > 0.75;
     if (lead) lead_met.push_back(c->model);
     if (level) level_met.push_back(c->model);
@@ -187,9 +189,9 @@ DiscussionPart fusion(const study::EvalResults& r) {
   return part;
 }
 
-DiscussionPart failures(const study::EvalResults& r) {
+DiscussionPart failures(const eval::EvalResults& r) {
   DiscussionPart part{"Where the models fail", {}};
-  const study::ModelResult* best = r.find_model(r.best);
+  const eval::ModelResult* best = r.find_model(r.best);
   if (!best) return part;
   const auto& m = best->test.metrics;
 
@@ -272,9 +274,9 @@ DiscussionPart failures(const study::EvalResults& r) {
   return part;
 }
 
-DiscussionPart calibration(const study::EvalResults& r) {
+DiscussionPart calibration(const eval::EvalResults& r) {
   DiscussionPart part{"Calibration", {}};
-  const study::ModelResult* best = r.find_model(r.best);
+  const eval::ModelResult* best = r.find_model(r.best);
   if (!best) return part;
   double gap = 0;
   int64_t rows = 0;
@@ -335,9 +337,9 @@ DiscussionPart explanation(const Explanations& explanations) {
   return part;
 }
 
-DiscussionPart limits(const study::EvalResults& r) {
+DiscussionPart limits(const eval::EvalResults& r) {
   DiscussionPart part{"Limits", {}};
-  const study::ModelResult* any = r.models.empty() ? nullptr : &r.models.front();
+  const eval::ModelResult* any = r.models.empty() ? nullptr : &r.models.front();
   if (any) {
     const auto& per_class = any->test.metrics.per_class;
     size_t largest = 0, smallest = 0;
@@ -399,12 +401,8 @@ Explanations read_explanations(const fs::path& explain_dir) {
   Explanations out;
   const fs::path path = explain_dir / "mask_scores.csv", summary = explain_dir / "mask_scores.json";
   if (fs::exists(summary)) {
-    try {
-      nlohmann::json j = nlohmann::json::parse(read_file(summary));
-      if (j.is_object() && j.contains("model") && j["model"].is_string()) out.model = j["model"].get<std::string>();
-    } catch (const nlohmann::json::parse_error& e) {
-      HITO_FAIL(summary.string(), ": not valid JSON: ", e.what());
-    }
+    Json j = read_json_file(summary);
+    if (j.is_object() && j.contains("model") && j["model"].is_string()) out.model = j["model"].get<std::string>();
   }
   if (!fs::exists(path)) return out;
   std::vector<ExplanationScore>& scores = out.scores;
@@ -428,7 +426,7 @@ Explanations read_explanations(const fs::path& explain_dir) {
   return out;
 }
 
-std::vector<DiscussionPart> draft_discussion(const study::EvalResults& results, const Explanations& explanations) {
+std::vector<DiscussionPart> draft_discussion(const eval::EvalResults& results, const Explanations& explanations) {
   return {best_model(results), fusion(results),      failures(results), calibration(results),
           explanation(explanations), limits(results), future_work()};
 }

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "apps/eval/bootstrap.h"
-#include "apps/study/evaluate.h"
+#include "apps/eval/eval_results.h"
 
 namespace hito::report {
 
@@ -50,6 +50,6 @@ struct DiscussionPart {
 
 // The draft, part by part: the best model, fusion, where the models fail, calibration, explanations,
 // limits, future work.
-std::vector<DiscussionPart> draft_discussion(const study::EvalResults& results, const Explanations& explanations);
+std::vector<DiscussionPart> draft_discussion(const eval::EvalResults& results, const Explanations& explanations);
 
 }  // namespace hito::report

@@ -6,8 +6,8 @@
 
 #include "apps/report/sections/discussion.h"
 #include "apps/report/sections/sections.h"
-#include "apps/study/evaluate.h"
-#include "engine/error.h"
+#include "apps/eval/eval_results.h"
+#include "base/error.h"
 
 namespace hito::report {
 
@@ -20,7 +20,7 @@ Cell interval_cell(const std::map<std::string, eval::Interval>& intervals, const
   return it == intervals.end() ? Cell("-") : Cell::interval(it->second);
 }
 
-Table models_table(const study::EvalResults& r) {
+Table models_table(const eval::EvalResults& r) {
   Table table;
   table.caption = "All models on the same " + std::to_string(r.test_rows) + " test images";
   table.header = {"model",          "modality",          "validation bacc",    "test balanced accuracy [95% CI]",
@@ -38,7 +38,7 @@ Table models_table(const study::EvalResults& r) {
   return table;
 }
 
-Table subgroup_table(const study::EvalResults& r, const study::FamilyResult& f) {
+Table subgroup_table(const eval::EvalResults& r, const eval::FamilyResult& f) {
   Table table;
   table.caption = "Balanced accuracy [95% CI] by " + f.family + (f.column.empty() ? "" : " (column " + f.column + ")");
   table.header = {f.family, "images", "lesions"};
@@ -51,7 +51,7 @@ Table subgroup_table(const study::EvalResults& r, const study::FamilyResult& f) 
   return table;
 }
 
-Table overall_comparisons_table(const study::EvalResults& r, const std::string& kind) {
+Table overall_comparisons_table(const eval::EvalResults& r, const std::string& kind) {
   Table table;
   table.header = {"model", "reference", "bacc difference [95% CI]", "share of resamples better",
                   "only model right", "only reference right", "McNemar p", "test"};
@@ -66,13 +66,13 @@ Table overall_comparisons_table(const study::EvalResults& r, const std::string& 
   return table;
 }
 
-Table subgroup_comparisons_table(const study::EvalResults& r) {
+Table subgroup_comparisons_table(const eval::EvalResults& r) {
   Table table;
   table.caption = "Balanced-accuracy difference (fusion - " + r.baseline +
                   ") per class and subgroup [95% CI]; within a class it is the difference in recall";
   std::vector<std::string> fusions;
   for (const auto& c : r.comparisons)
-    if (c.comparison == study::kFusionVsBaseline && c.family == "all") fusions.push_back(c.model);
+    if (c.comparison == eval::kFusionVsBaseline && c.family == "all") fusions.push_back(c.model);
   table.header = {"family", "subgroup", "images"};
   for (const auto& f : fusions) table.header.push_back(f);
   for (const auto& family : r.families)
@@ -81,7 +81,7 @@ Table subgroup_comparisons_table(const study::EvalResults& r) {
       for (const auto& f : fusions) {
         Cell cell("-");
         for (const auto& c : r.comparisons)
-          if (c.comparison == study::kFusionVsBaseline && c.model == f && c.family == family.family &&
+          if (c.comparison == eval::kFusionVsBaseline && c.model == f && c.family == family.family &&
               c.subgroup == s.name) {
             cell = Cell::interval(c.bacc_difference.difference);
             if (c.bacc_difference.difference.lower > 0) cell.css_class = "best";
@@ -94,9 +94,9 @@ Table subgroup_comparisons_table(const study::EvalResults& r) {
 }
 
 // eval.json, with a hint to rerun `hito evaluate` when it cannot be read (e.g. written by an older hito).
-study::EvalResults read_evaluation(const fs::path& run_dir) {
+eval::EvalResults read_evaluation(const fs::path& run_dir) {
   try {
-    return study::read_eval_results(run_dir / study::kEvalFolder / study::kEvalJson);
+    return eval::read_eval_results(run_dir / eval::kEvalFolder / eval::kEvalJson);
   } catch (const Error& e) {
     HITO_FAIL(e.what(), " (rerun `hito evaluate --run ", run_dir.string(), "`)");
   }
@@ -110,15 +110,15 @@ void add_figure_if_present(Section& section, const fs::path& path, const std::st
 }  // namespace
 
 void build_evaluation_section(const ReportContext& context, Report& report) {
-  const fs::path dir = context.run_dir / study::kEvalFolder;
+  const fs::path dir = context.run_dir / eval::kEvalFolder;
   Section& section = report.add_section("Evaluation on the test split");
-  if (!fs::exists(dir / study::kEvalJson)) {
-    section.note("Skipped: no " + (dir / study::kEvalJson).string() + " yet. Run `hito evaluate --run " +
+  if (!fs::exists(dir / eval::kEvalJson)) {
+    section.note("Skipped: no " + (dir / eval::kEvalJson).string() + " yet. Run `hito evaluate --run " +
                      context.run_dir.string() + "` once the models are trained.",
                  NoteKind::Skipped);
     return;
   }
-  const study::EvalResults r = read_evaluation(context.run_dir);
+  const eval::EvalResults r = read_evaluation(context.run_dir);
   section.paragraph("Every model is scored on the same " + std::to_string(r.test_rows) + " test images (" +
                     std::to_string(r.test_lesions) +
                     " lesions), which no model or fusion weight was chosen on. Intervals are 95% percentile bootstrap "
@@ -145,11 +145,11 @@ void build_evaluation_section(const ReportContext& context, Report& report) {
   section.paragraph("Reliability diagrams on the test split: accuracy against confidence per bin; bars on the diagonal "
                     "are perfectly calibrated. The ECE column of the first table sums the gaps.");
   for (const auto& m : r.models)
-    add_figure_if_present(section, dir / study::model_figure_name("reliability", m.name), "Reliability of " + m.name + ".");
+    add_figure_if_present(section, dir / eval::model_figure_name("reliability", m.name), "Reliability of " + m.name + ".");
 
   section.heading("Confusion matrices");
   for (const auto& m : r.models)
-    add_figure_if_present(section, dir / study::model_figure_name("confusion", m.name),
+    add_figure_if_present(section, dir / eval::model_figure_name("confusion", m.name),
                           "Confusion matrix of " + m.name + " (rows: true class, shares of the row, counts underneath).");
 
   section.heading("Paired comparisons");
@@ -160,13 +160,13 @@ void build_evaluation_section(const ReportContext& context, Report& report) {
     section.paragraph("Fusion against the baseline " + r.baseline + ": " + r.baseline_note + ".");
   else
     section.note(r.baseline_note, NoteKind::Skipped);
-  Table fusion = overall_comparisons_table(r, study::kFusionVsBaseline);
+  Table fusion = overall_comparisons_table(r, eval::kFusionVsBaseline);
   if (!fusion.rows.empty()) {
     fusion.caption = "Each fusion model against the best single-modality model";
     section.table(fusion);
     section.table(subgroup_comparisons_table(r));
   }
-  Table best = overall_comparisons_table(r, study::kBestVsOther);
+  Table best = overall_comparisons_table(r, eval::kBestVsOther);
   if (!best.rows.empty()) {
     best.caption = "The model with the highest test balanced accuracy (" + r.best + ") against each other model";
     section.table(best);
@@ -174,7 +174,7 @@ void build_evaluation_section(const ReportContext& context, Report& report) {
 }
 
 void build_discussion_section(const ReportContext& context, Report& report) {
-  const fs::path path = context.run_dir / study::kEvalFolder / study::kEvalJson;
+  const fs::path path = context.run_dir / eval::kEvalFolder / eval::kEvalJson;
   Section& discussion = report.add_section("Discussion (draft)");
   if (!fs::exists(path)) {
     discussion.note("Skipped: the discussion is drafted from " + path.string() + ", which `hito evaluate` writes.",
@@ -185,7 +185,7 @@ void build_discussion_section(const ReportContext& context, Report& report) {
                   "difference is only called one when its 95% interval excludes 0). Check and rewrite every sentence "
                   "before using it.",
                   NoteKind::Warning);
-  const study::EvalResults r = read_evaluation(context.run_dir);
+  const eval::EvalResults r = read_evaluation(context.run_dir);
   for (const auto& part :
        draft_discussion(r, read_explanations(context.run_dir / "explain"))) {
     discussion.heading(part.heading);

@@ -1,5 +1,5 @@
 // The "Explanations" section, from <run>/explain/ as `hito explain` writes it
-// (apps/explain/explain.h): what was explained (facts), the mask scores overall and per class
+// (apps/study/explain/explain.h): what was explained (facts), the mask scores overall and per class
 // (pointing game and energy inside the lesion, next to the lesion's area, the chance level of both),
 // the lesion outlines and the overlay grid of each method. Skipped, with a note, when the run has no
 // explain/mask_scores.json.
@@ -9,7 +9,8 @@
 
 #include "apps/eval/metrics_file.h"
 #include "apps/report/sections/sections.h"
-#include "engine/fs.h"
+#include "base/fs.h"
+#include "base/json.h"
 
 namespace hito::report {
 
@@ -84,12 +85,7 @@ void build_explain_section(const ReportContext& context, Report& report) {
                  NoteKind::Skipped);
     return;
   }
-  json summary;
-  try {
-    summary = json::parse(read_file(summary_file));
-  } catch (const json::exception& e) {
-    HITO_FAIL(summary_file.string(), ": not valid JSON: ", e.what());
-  }
+  json summary = read_json_file<json>(summary_file);
   const auto methods = summary.at("methods").get<std::vector<std::string>>();
   std::string seconds;
   for (const auto& m : methods) {

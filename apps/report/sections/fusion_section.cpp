@@ -8,9 +8,10 @@
 #include <nlohmann/json.hpp>
 
 #include "apps/eval/metrics_file.h"
-#include "apps/report/axis.h"
+#include "plot/axis.h"
 #include "apps/report/sections/sections.h"
-#include "engine/fs.h"
+#include "base/fs.h"
+#include "base/json.h"
 
 namespace hito::report {
 
@@ -18,14 +19,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using json = nlohmann::ordered_json;
-
-json read_json(const fs::path& path) {
-  try {
-    return json::parse(read_file(path));
-  } catch (const json::parse_error& e) {
-    HITO_FAIL(path.string(), ": not valid JSON: ", e.what());
-  }
-}
 
 double number_at(const json& j, const std::string& key) {
   return j.is_object() && j.contains(key) && j.at(key).is_number() ? j.at(key).get<double>() : NAN;
@@ -73,7 +66,7 @@ void early_details(Section& section, const std::string& name, const json& extra)
   if (!extra.contains("contribution") || !extra["contribution"].is_object()) return;
   Table table;
   table.caption = name + ": each modality's contribution, the validation balanced accuracy with its block zeroed (all: " +
-                  format_number(number_at(extra, "val_bacc_all"), 3) + ")";
+                  plot::format_number(number_at(extra, "val_bacc_all"), 3) + ")";
   table.header = {"modality zeroed", "validation bacc without it", "drop"};
   for (const auto& [modality, c] : extra["contribution"].items())
     table.rows.push_back({modality, Cell::number(number_at(c, "val_bacc_without")), Cell::number(number_at(c, "drop"))});
@@ -81,7 +74,7 @@ void early_details(Section& section, const std::string& name, const json& extra)
   if (extra.contains("pca_variance_kept") && extra["pca_variance_kept"].is_object()) {
     std::vector<std::pair<std::string, std::string>> facts;
     for (const auto& [modality, share] : extra["pca_variance_kept"].items())
-      facts.emplace_back("PCA variance kept, " + modality, share.is_number() ? format_number(share.get<double>(), 3) : "-");
+      facts.emplace_back("PCA variance kept, " + modality, share.is_number() ? plot::format_number(share.get<double>(), 3) : "-");
     section.facts(facts);
   }
 }
@@ -136,7 +129,7 @@ void build_fusion_section(const ReportContext& context, Report& report) {
   std::vector<std::pair<std::string, json>> extras;
   for (const auto& dir : folders) {
     const std::string name = dir.filename().string();
-    json config = read_json(dir / "config.json");
+    json config = read_json_file<json>(dir / "config.json");
     json extra = json::object();
     Cell val("-"), test("-");
     if (fs::exists(dir / "metrics.json")) {

@@ -1,18 +1,23 @@
-// The generic model section and the standard model figures (see model_section.h).
-#include "apps/report/sections/model_section.h"
+// The generic "model" section: one per model folder of the run (any direct subfolder holding a
+// history.csv or a metrics.json), showing learning curves, scores with confidence intervals, per-class
+// scores, the confusion matrix and the reliability diagram.
+//
+// The figures are those of apps/eval/model_figures.h (which also states what a model folder holds);
+// config.json, when present, is shown as a summary of its top-level keys, and any other *.svg or *.png
+// of the folder is embedded in name order with the file name as caption.
+#include "apps/report/sections/sections.h"
 
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "apps/report/axis.h"
-#include "apps/report/csv_columns.h"
-#include "apps/report/heat_map.h"
-#include "apps/report/reliability_diagram.h"
-#include "apps/report/sections/sections.h"
-#include "apps/report/svg.h"
-#include "engine/fs.h"
+#include "data/csv_columns.h"
+#include "apps/eval/model_figures.h"
+#include "plot/axis.h"
+#include "plot/svg.h"
+#include "base/fs.h"
+#include "base/json.h"
 
 namespace hito::report {
 
@@ -35,33 +40,6 @@ std::vector<fs::path> model_folders(const fs::path& run) {
   };
   std::sort(folders.begin(), folders.end(), [&](const fs::path& a, const fs::path& b) { return rank(a) < rank(b); });
   return folders;
-}
-
-// A train/validation pair of history columns as one chart (either column may be missing).
-std::optional<LineChart> curve_chart(const data::CsvTable& history, const std::vector<double>& epochs,
-                                     const std::string& train_column, const std::string& val_column,
-                                     const std::string& title, const std::string& y_label, std::optional<double> best) {
-  LineChart chart;
-  chart.title = title;
-  chart.x_label = "epoch";
-  chart.y_label = y_label;
-  chart.integer_x = true;
-  std::optional<size_t> val_index;
-  for (const auto& [column, name] : {std::pair{train_column, "train"}, std::pair{val_column, "validation"}}) {
-    if (column.empty()) continue;
-    int64_t index = history.column(column);
-    if (index < 0) continue;
-    chart.series.push_back({name, epochs, column_numbers(history, index), true, epochs.size() <= 40});
-    if (column == val_column) val_index = chart.series.size() - 1;
-  }
-  if (chart.series.empty()) return std::nullopt;
-  if (best && val_index) {
-    const Series& val = chart.series[*val_index];
-    for (size_t i = 0; i < epochs.size(); ++i)
-      if (epochs[i] == *best && std::isfinite(val.y[i]))
-        chart.highlights.push_back({*best, val.y[i], "best epoch " + format_number(*best, 0)});
-  }
-  return chart;
 }
 
 Table scores_table(const eval::MetricsFile& metrics) {
@@ -96,12 +74,7 @@ Table per_class_table(const eval::SplitMetrics& split, const std::vector<std::st
 }
 
 void config_facts(Section& section, const fs::path& path) {
-  nlohmann::ordered_json config;
-  try {
-    config = nlohmann::ordered_json::parse(read_file(path));
-  } catch (const nlohmann::json::parse_error& e) {
-    HITO_FAIL(path.string(), ": not valid JSON: ", e.what());
-  }
+  OrderedJson config = read_json_file<OrderedJson>(path);
   HITO_CHECK(config.is_object(), path.string(), ": expected a JSON object of settings");
   std::vector<std::pair<std::string, std::string>> facts;
   for (const auto& [key, value] : config.items())
@@ -119,18 +92,18 @@ void build_one_model(const fs::path& dir, Report& report) {
   section.heading("Learning curves");
   if (fs::exists(dir / "history.csv")) {
     data::CsvTable history = data::read_csv(dir / "history.csv");
-    auto best = best_epoch(history, metrics ? &*metrics : nullptr);
-    auto curves = learning_curves(history, best);
+    auto best = eval::best_epoch(history, metrics ? &*metrics : nullptr);
+    auto curves = eval::learning_curves(history, best);
     std::string summary = std::to_string(history.rows.size()) + " epochs";
-    if (best) summary += "; the weights of epoch " + format_number(*best, 0) + " were kept";
+    if (best) summary += "; the weights of epoch " + plot::format_number(*best, 0) + " were kept";
     if (int64_t seconds = history.column("seconds"); seconds >= 0) {
       double total = 0;
-      for (double s : column_numbers(history, seconds))
+      for (double s : data::column_numbers(history, seconds))
         if (std::isfinite(s)) total += s;
-      summary += "; training took " + format_number(total, 1) + " s";
+      summary += "; training took " + plot::format_number(total, 1) + " s";
     }
     section.paragraph(summary + ".");
-    for (const auto& [file, chart] : curves) section.svg_figure(render_line_chart(chart), chart.title + " per epoch.");
+    for (const auto& [file, chart] : curves) section.svg_figure(plot::render_line_chart(chart), chart.title + " per epoch.");
   } else {
     section.note("No history.csv in " + dir.string() + ": no learning curves.", NoteKind::Skipped);
   }
@@ -139,13 +112,13 @@ void build_one_model(const fs::path& dir, Report& report) {
   if (metrics) {
     section.paragraph("Intervals are 95% percentile bootstrap intervals that resample lesions, not images.");
     section.table(scores_table(*metrics));
-    if (const eval::SplitMetrics* split = headline_split(*metrics)) {
+    if (const eval::SplitMetrics* split = eval::headline_split(*metrics)) {
       section.table(per_class_table(*split, metrics->class_names));
-      section.svg_figure(confusion_svg(*split, metrics->class_names),
+      section.svg_figure(eval::confusion_svg(*split, metrics->class_names),
                          "Confusion matrix on the " + split->split +
                              " split: each row shows how the images of one true class were classified (shares of the "
                              "row, counts underneath).");
-      section.svg_figure(reliability_svg(*split),
+      section.svg_figure(eval::reliability_svg(*split),
                          "Reliability on the " + split->split +
                              " split: accuracy against confidence; bars on the diagonal are perfectly calibrated.");
     }
@@ -154,8 +127,8 @@ void build_one_model(const fs::path& dir, Report& report) {
   }
 
   // Any other figures the milestone saved.
-  const std::set<std::string> standard = {kLossCurveFile, kBaccCurveFile, kLrCurveFile, kConfusionFile,
-                                          kReliabilityFile};
+  const std::set<std::string> standard = {eval::kLossCurveFile, eval::kBaccCurveFile, eval::kLrCurveFile, eval::kConfusionFile,
+                                          eval::kReliabilityFile};
   std::vector<fs::path> extra;
   for (const auto& entry : fs::directory_iterator(dir)) {
     const auto& p = entry.path();
@@ -168,75 +141,6 @@ void build_one_model(const fs::path& dir, Report& report) {
   for (const auto& p : extra) section.file_figure(p, p.filename().string());
 }
 }  // namespace
-
-std::optional<double> best_epoch(const data::CsvTable& history, const eval::MetricsFile* metrics) {
-  if (metrics && metrics->extra.contains("best_epoch") && metrics->extra["best_epoch"].is_number())
-    return metrics->extra["best_epoch"].get<double>();
-  int64_t epoch = history.column("epoch"), val = history.column("val_bacc");
-  if (epoch < 0 || val < 0) return std::nullopt;
-  std::vector<double> epochs = column_numbers(history, epoch), scores = column_numbers(history, val);
-  std::optional<double> best;
-  double best_score = -INFINITY;
-  for (size_t i = 0; i < scores.size(); ++i)
-    if (std::isfinite(scores[i]) && scores[i] > best_score) best_score = scores[i], best = epochs[i];
-  return best;
-}
-
-std::vector<std::pair<std::string, LineChart>> learning_curves(const data::CsvTable& history,
-                                                               std::optional<double> best) {
-  std::vector<double> epochs = column_numbers(history, history.require_column("epoch"));
-  std::vector<std::pair<std::string, LineChart>> out;
-  if (auto loss = curve_chart(history, epochs, "train_loss", "val_loss", "Loss", "cross-entropy", best))
-    out.emplace_back(kLossCurveFile, *loss);
-  if (auto bacc =
-          curve_chart(history, epochs, "train_bacc", "val_bacc", "Balanced accuracy", "balanced accuracy", best)) {
-    bacc->y_min = 0;
-    bacc->y_max = 1;
-    out.emplace_back(kBaccCurveFile, *bacc);
-  }
-  if (auto lr = curve_chart(history, epochs, "lr", "", "Learning rate", "learning rate", std::nullopt)) {
-    lr->series[0].name.clear();  // a single series needs no legend
-    out.emplace_back(kLrCurveFile, *lr);
-  }
-  return out;
-}
-
-const eval::SplitMetrics* headline_split(const eval::MetricsFile& metrics) {
-  if (const auto* test = metrics.find("test")) return test;
-  if (const auto* val = metrics.find("val")) return val;
-  return metrics.splits.empty() ? nullptr : &metrics.splits.back();
-}
-
-std::string confusion_svg(const eval::SplitMetrics& split, const std::vector<std::string>& class_names) {
-  HeatMap map;
-  map.title = "Confusion matrix (" + split.split + ")";
-  map.row_label = "true class";
-  map.col_label = "predicted class";
-  map.rows = map.cols = class_names;
-  for (const auto& row : split.metrics.confusion) map.values.emplace_back(row.begin(), row.end());
-  map.normalize_rows = true;
-  return render_heat_map(map);
-}
-
-std::string reliability_svg(const eval::SplitMetrics& split) {
-  return render_reliability_diagram(
-      {"Reliability (" + split.split + ")", split.metrics.reliability, split.metrics.ece});
-}
-
-void write_model_figures(const fs::path& model_dir) {
-  std::optional<eval::MetricsFile> metrics;
-  if (fs::exists(model_dir / "metrics.json")) metrics = eval::read_metrics_file(model_dir / "metrics.json");
-  if (fs::exists(model_dir / "history.csv")) {
-    data::CsvTable history = data::read_csv(model_dir / "history.csv");
-    for (const auto& [file, chart] : learning_curves(history, best_epoch(history, metrics ? &*metrics : nullptr)))
-      write_svg(model_dir / file, render_line_chart(chart));
-  }
-  if (metrics)
-    if (const eval::SplitMetrics* split = headline_split(*metrics)) {
-      write_svg(model_dir / kConfusionFile, confusion_svg(*split, metrics->class_names));
-      write_svg(model_dir / kReliabilityFile, reliability_svg(*split));
-    }
-}
 
 void build_model_sections(const ReportContext& context, Report& report) {
   auto folders = model_folders(context.run_dir);

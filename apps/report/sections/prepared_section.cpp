@@ -1,5 +1,5 @@
 // The "Data preparation" section, from <run>/prepared/ as `hito prepare` writes it
-// (apps/study/prepare.h, prepare_report.h):
+// (apps/study/prepare/prepare.h, prepare_report.h):
 //   manifest.json        data folder, data-set config, seed, split fractions, classes, counts, features
 //   class_counts.csv     split,class,label_index,count,share (split "all" included)
 //   distributions.csv    variable,value,split,count,share
@@ -14,11 +14,13 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "apps/report/axis.h"
-#include "apps/report/bar_chart.h"
+#include "plot/axis.h"
+#include "plot/bar_chart.h"
+#include "apps/study/prepare/prepared_files.h"
 #include "apps/report/pivot.h"
 #include "apps/report/sections/sections.h"
-#include "engine/fs.h"
+#include "base/fs.h"
+#include "base/json.h"
 
 namespace hito::report {
 
@@ -27,14 +29,6 @@ namespace fs = std::filesystem;
 using json = nlohmann::ordered_json;
 
 constexpr size_t kLongTable = 24;  // longer tables go in a collapsed <details> block
-
-json read_json(const fs::path& path) {
-  try {
-    return json::parse(read_file(path));
-  } catch (const json::parse_error& e) {
-    HITO_FAIL(path.string(), ": not valid JSON: ", e.what());
-  }
-}
 
 // A JSON value as one line of text (strings unquoted, arrays joined with commas).
 std::string json_text(const json& v) {
@@ -57,12 +51,12 @@ void table_maybe_collapsed(Section& section, const Table& table, const std::stri
     section.table(table);
     return;
   }
-  section.html("<details><summary>" + escape_html(what) + " (" + std::to_string(table.rows.size()) +
+  section.html("<details><summary>" + escape_markup(what) + " (" + std::to_string(table.rows.size()) +
                " rows)</summary>" + render_table(table) + "</details>");
 }
 
-BarChart bar_chart(const Pivot& p, const std::string& title, const std::string& y_label) {
-  BarChart chart;
+plot::BarChart bar_chart(const Pivot& p, const std::string& title, const std::string& y_label) {
+  plot::BarChart chart;
   chart.title = title;
   chart.y_label = y_label;
   chart.categories = p.categories;
@@ -78,7 +72,7 @@ Pivot without_all(Pivot p) {
 }
 
 void manifest_facts(Section& section, const fs::path& path) {
-  json manifest = read_json(path);
+  json manifest = read_json_file<json>(path);
   std::vector<std::pair<std::string, std::string>> facts;
   auto add = [&](const std::string& label, const json* value) {
     if (value) facts.emplace_back(label, json_text(*value));
@@ -117,7 +111,7 @@ Table count_share_table(const Pivot& counts, const std::string& category_label) 
     std::vector<Cell> row = {counts.categories[c]};
     for (size_t g = 0; g < counts.groups.size(); ++g) {
       Cell cell = Cell::count(static_cast<int64_t>(std::isfinite(counts.values[g][c]) ? counts.values[g][c] : 0));
-      cell.text += " (" + format_number(100 * shares.values[g][c], 1) + "%)";
+      cell.text += " (" + plot::format_number(100 * shares.values[g][c], 1) + "%)";
       row.push_back(cell);
     }
     table.rows.push_back(row);
@@ -130,11 +124,11 @@ void class_balance(Section& section, const fs::path& path) {
   Pivot counts = pivot_long(csv, csv.require_column("class"), csv.require_column("split"), csv.require_column("count"));
   Pivot splits = without_all(counts);
   section.heading("Class balance");
-  section.svg_figure(render_bar_chart(bar_chart(splits, "Images per class and split", "images")),
+  section.svg_figure(plot::render_bar_chart(bar_chart(splits, "Images per class and split", "images")),
                      "Number of images of each diagnosis in each split.");
-  BarChart shares = bar_chart(shares_within_groups(splits), "Class shares per split", "share of the split");
+  plot::BarChart shares = bar_chart(shares_within_groups(splits), "Class shares per split", "share of the split");
   shares.value_decimals = 2;
-  section.svg_figure(render_bar_chart(shares),
+  section.svg_figure(plot::render_bar_chart(shares),
                      "Each split's class distribution; a stratified split keeps the bars of a class level.");
   section.table(count_share_table(counts, "class"));
 }
@@ -152,12 +146,12 @@ void distributions(Section& section, const fs::path& path) {
   for (const auto& name : variables) {
     Pivot p = without_all(shares_within_groups(pivot_long(
         csv, value, split, count, [&](const std::vector<std::string>& row) { return row[variable] == name; })));
-    BarChart chart = bar_chart(p, name + " by split", "share of the split");
+    plot::BarChart chart = bar_chart(p, name + " by split", "share of the split");
     chart.value_decimals = 2;
     chart.show_values = p.categories.size() <= 8;
     const bool wide = p.categories.size() > 10;  // many values (body sites) get the full width
     if (wide) chart.width = 960;
-    section.svg_figure(render_bar_chart(chart),
+    section.svg_figure(plot::render_bar_chart(chart),
                        "Distribution of " + name + " in each split (shares of the split's images).", wide);
   }
   table_maybe_collapsed(section, table_from_csv(csv), "Counts behind these charts");
@@ -170,9 +164,9 @@ void missing_values(Section& section, const fs::path& path) {
   Pivot p = without_all(pivot_long(csv, csv.require_column("column"), csv.require_column("split"),
                                    csv.require_column("share"),
                                    [&](const std::vector<std::string>& row) { return row[klass] == "all"; }));
-  BarChart chart = bar_chart(p, "Share of missing values", "share missing");
+  plot::BarChart chart = bar_chart(p, "Share of missing values", "share missing");
   chart.value_decimals = 3;
-  section.svg_figure(render_bar_chart(chart),
+  section.svg_figure(plot::render_bar_chart(chart),
                      "Share of rows without a value in each column (the data set's missing-value tokens, such as "
                      "\"unknown\", count as missing), by split.");
   table_maybe_collapsed(section, table_from_csv(csv), "Missing values per column, split and class");
@@ -187,7 +181,7 @@ void leakage(Section& section, const fs::path& path) {
 }
 
 void image_stats(Section& section, const fs::path& path) {
-  json stats = read_json(path);
+  json stats = read_json_file<json>(path);
   section.heading("Image normalisation");
   HITO_CHECK(stats.contains("mean") && stats.contains("std") && stats["mean"].size() == stats["std"].size(),
              path.string(), ": expected \"mean\" and \"std\" arrays of equal length");
@@ -204,7 +198,7 @@ void image_stats(Section& section, const fs::path& path) {
 }  // namespace
 
 void build_prepared_section(const ReportContext& context, Report& report) {
-  const fs::path dir = context.run_dir / "prepared";
+  const fs::path dir = context.run_dir / study::kPreparedDir;
   Section& section = report.add_section("Data preparation");
   if (!fs::is_directory(dir)) {
     section.note("Skipped: " + dir.string() + " does not exist. Run `hito prepare` to make it.", NoteKind::Skipped);
@@ -217,19 +211,19 @@ void build_prepared_section(const ReportContext& context, Report& report) {
     else
       missing.push_back(file);
   };
-  part("manifest.json", manifest_facts);
-  part("class_counts.csv", class_balance);
-  part("distributions.csv", distributions);
-  part("missing.csv", missing_values);
-  part("dropped_columns.csv", [](Section& s, const fs::path& p) {
+  part(study::kManifestFile, manifest_facts);
+  part(study::kClassCountsFile, class_balance);
+  part(study::kDistributionsFile, distributions);
+  part(study::kMissingFile, missing_values);
+  part(study::kDroppedColumnsFile, [](Section& s, const fs::path& p) {
     s.heading("Dropped columns");
     s.paragraph("Columns the models never see, and why (identifiers, and columns that give the label away).");
     s.table(table_from_csv(data::read_csv(p)));
   });
-  part("leakage.csv", leakage);
-  part("image_stats.json", image_stats);
-  if (fs::exists(dir / "skipped_rows.csv")) {
-    data::CsvTable skipped = data::read_csv(dir / "skipped_rows.csv");
+  part(study::kLeakageFile, leakage);
+  part(study::kImageStatsFile, image_stats);
+  if (fs::exists(dir / study::kSkippedRowsFile)) {
+    data::CsvTable skipped = data::read_csv(dir / study::kSkippedRowsFile);
     section.heading("Skipped rows");
     section.note(std::to_string(skipped.rows.size()) + " rows of the data set were skipped (--on-bad-row skip).",
                  NoteKind::Warning);

@@ -1,12 +1,13 @@
 // The "Hyperparameter search" section, from <run>/search/ as `hito search` writes it
-// (apps/study/search.h): the chosen configuration, the trials ranked by validation balanced accuracy
+// (apps/study/tabular/search.h): the chosen configuration, the trials ranked by validation balanced accuracy
 // and the per-trial figure. Skipped, with a note, when the run has no search/trials.csv.
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "apps/report/sections/sections.h"
-#include "engine/data/csv.h"
-#include "engine/fs.h"
+#include "data/csv.h"
+#include "base/fs.h"
+#include "base/json.h"
 
 namespace hito::report {
 
@@ -23,12 +24,7 @@ void build_search_section(const ReportContext& context, Report& report) {
                  NoteKind::Skipped);
     return;
   }
-  nlohmann::json best;
-  try {
-    best = nlohmann::json::parse(read_file(best_file));
-  } catch (const nlohmann::json::exception& e) {
-    HITO_FAIL(best_file.string(), ": not valid JSON: ", e.what());
-  }
+  Json best = read_json_file(best_file);
   data::CsvTable trials = data::read_csv(trials_file);
   section.paragraph(
       "Every trial trains the tabular MLP with early stopping and is scored on the validation split only (its best "

@@ -1,7 +1,7 @@
 // The list of report sections, in order, and the loop that builds them.
 #include "apps/report/sections/sections.h"
 
-#include "engine/error.h"
+#include "base/error.h"
 
 namespace hito::report {
 

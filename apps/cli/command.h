@@ -1,0 +1,28 @@
+// How a `hito` command plugs into the command line: each apps/cmd_*.cpp defines one
+// register_<name>(CLI::App&) that adds its subcommand, options and callback; apps/cli/main.cpp lists them.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+
+#include "base/types.h"
+
+namespace hito::app {
+
+// Options every command shares.
+struct CommonOptions {
+  std::string run_dir = "run";  // --run: the run folder
+  std::string device = "cpu";   // --device cpu|cuda
+  uint64_t seed = 0;            // --seed
+  int threads = 0;              // --threads (0: all cores)
+};
+
+// Adds --run, --device, --seed and --threads to a subcommand.
+void add_common_options(CLI::App& command, CommonOptions& options);
+// Applies --threads and --seed and checks that --device is usable; returns that device.
+Device apply_common_options(const CommonOptions& options);
+// "cpu" / "cuda" -> Device, with a clear error for anything else or a missing GPU.
+Device parse_device(const std::string& name);
+
+}  // namespace hito::app

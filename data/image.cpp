@@ -1,0 +1,111 @@
+// Image decoding and encoding over stb_image / stb_image_write, compiled here with static linkage so
+// that no other translation unit can clash with these definitions.
+#include "data/image.h"
+
+#include <cstring>
+
+#include "base/error.h"
+#include "base/fs.h"
+
+#define STB_IMAGE_STATIC
+#define STB_IMAGE_IMPLEMENTATION
+#define STBI_NO_STDIO  // every read goes through read_file(), so errors name the file the same way
+#include <stb_image.h>
+#define STB_IMAGE_WRITE_STATIC
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#define STBI_WRITE_NO_STDIO
+#include <stb_image_write.h>
+
+namespace hito::data {
+
+namespace {
+
+bool is_jpeg(std::string_view bytes) { return bytes.size() >= 2 && bytes[0] == '\xFF' && bytes[1] == '\xD8'; }
+
+// A complete JPEG ends with the end-of-image marker FF D9; a little trailing padding is tolerated.
+bool has_jpeg_end(std::string_view bytes) {
+  constexpr size_t kTailTolerance = 32;
+  size_t from = bytes.size() > kTailTolerance ? bytes.size() - kTailTolerance : 0;
+  return bytes.find("\xFF\xD9", from) != std::string_view::npos;
+}
+
+void append_bytes(void* context, void* data, int size) {
+  static_cast<std::string*>(context)->append(static_cast<const char*>(data), static_cast<size_t>(size));
+}
+
+void check_encodable(const Image& image) {
+  HITO_CHECK(image.height > 0 && image.width > 0 && (image.channels == 1 || image.channels == 3) &&
+                 image.pixels.size() == size_t(image.height * image.width * image.channels),
+             "cannot encode an image of ", image.height, "x", image.width, "x", image.channels, " with ",
+             image.pixels.size(), " bytes");
+}
+
+}  // namespace
+
+Image::Image(int64_t height, int64_t width, int64_t channels, uint8_t fill)
+    : height(height), width(width), channels(channels), pixels(static_cast<size_t>(height * width * channels), fill) {}
+
+std::string try_decode_image(std::string_view bytes, int channels, Image& out) {
+  HITO_CHECK(channels == 1 || channels == 3, "decode_image: channels must be 1 or 3, got ", channels);
+  if (bytes.empty()) return "empty file, not an image";
+  if (is_jpeg(bytes) && !has_jpeg_end(bytes)) return "truncated JPEG (no end-of-image marker)";
+  int width = 0, height = 0, file_channels = 0;
+  uint8_t* pixels = stbi_load_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()), static_cast<int>(bytes.size()),
+                                          &width, &height, &file_channels, channels);
+  if (pixels == nullptr) return std::string("cannot decode image (") + stbi_failure_reason() + ")";
+  out = Image(height, width, channels);
+  std::memcpy(out.pixels.data(), pixels, out.pixels.size());
+  stbi_image_free(pixels);
+  return "";
+}
+
+Image decode_image_bytes(std::string_view bytes, const std::string& name, int channels) {
+  Image image;
+  std::string problem = try_decode_image(bytes, channels, image);
+  HITO_CHECK(problem.empty(), name, ": ", problem);
+  return image;
+}
+
+Image decode_image(const fs::path& path, int channels) {
+  HITO_CHECK(fs::is_regular_file(path), path.string(), ": image file not found");
+  return decode_image_bytes(read_file(path), path.string(), channels);
+}
+
+std::string encode_jpeg(const Image& image, int quality) {
+  check_encodable(image);
+  std::string out;
+  int ok = stbi_write_jpg_to_func(append_bytes, &out, static_cast<int>(image.width), static_cast<int>(image.height),
+                                  static_cast<int>(image.channels), image.pixels.data(), quality);
+  HITO_CHECK(ok, "JPEG encoding failed");
+  return out;
+}
+
+std::string encode_png(const Image& image) {
+  check_encodable(image);
+  std::string out;
+  int stride = static_cast<int>(image.width * image.channels);
+  int ok = stbi_write_png_to_func(append_bytes, &out, static_cast<int>(image.width), static_cast<int>(image.height),
+                                  static_cast<int>(image.channels), image.pixels.data(), stride);
+  HITO_CHECK(ok, "PNG encoding failed");
+  return out;
+}
+
+void write_jpeg(const fs::path& path, const Image& image, int quality) { write_file_atomic(path, encode_jpeg(image, quality)); }
+void write_png(const fs::path& path, const Image& image) { write_file_atomic(path, encode_png(image)); }
+
+Tensor image_to_tensor(const Image& image) {
+  Tensor out = Tensor::empty({image.height, image.width, image.channels}, DType::U8);
+  if (!image.pixels.empty()) std::memcpy(out.data<uint8_t>(), image.pixels.data(), image.pixels.size());
+  return out;
+}
+
+Image tensor_to_image(const Tensor& pixels) {
+  HITO_CHECK(pixels.dtype() == DType::U8 && pixels.dim() == 3 && (pixels.size(2) == 1 || pixels.size(2) == 3),
+             "tensor_to_image needs u8 (H, W, 1 or 3), got ", pixels.describe());
+  Tensor host = pixels.to(Device::CPU);
+  Image image(host.size(0), host.size(1), host.size(2));
+  std::memcpy(image.pixels.data(), host.data<uint8_t>(), image.pixels.size());
+  return image;
+}
+
+}  // namespace hito::data
