@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one script to run on a GPU machine: prints the card and driver, runs every CUDA test and the
-# GPU benchmarks (hito beside PyTorch), checks that a CPU run never starts CUDA, and writes logs and
+# kernel lab (each CUDA kernel family checked against the CPU, in GB/s and TFLOP/s against the card's
+# ceilings), the GPU benchmarks (hito beside PyTorch), checks that a CPU run never starts CUDA, and writes logs and
 # JSON lines into OUTDIR. Exit status: 0 all passed; 1 a test, benchmark or check failed; 2 this
 # machine cannot run the check (no GPU, no bundle, CUDA libraries missing).
 #
@@ -27,7 +28,7 @@
 # large to carry (hundreds of MB); the machine has the same sonames (libcublas.so.13, libcudnn.so.9)
 # in its CUDA toolkit or PyTorch's wheels, and this script finds them.
 #
-# Budget: the tests take about a minute and the benchmarks about HITO_BENCH_SECONDS * 4 plus start-up;
+# Budget: the tests take about a minute, the kernel lab about a minute, and the benchmarks about HITO_BENCH_SECONDS * 4 plus start-up;
 # every step has its own timeout, so the whole script ends well inside 10 minutes.
 set -uo pipefail
 
@@ -126,6 +127,20 @@ elif [[ $status -ne 0 || $failed -ne 0 ]]; then failures+=("test_cuda failed: $(
 fi
 if [[ $skipped -ne 0 ]]; then failures+=("$skipped CUDA tests were skipped: $(grep -m1 'CUDA test skipped' "$out/test_cuda.log")"); fi
 [[ $passed -gt 0 ]] || failures+=("no CUDA test passed")
+
+# ---- 4b. the kernel lab: every CUDA kernel family against the CPU, with its throughput -----------
+# One line per kernel and shape in lab.log, and JSON lines in lab.jsonl (GB/s against the measured
+# device-to-device copy bandwidth, TFLOP/s against the FP32 peak); a failed check fails the step.
+: > "$out/lab.jsonl"
+: > "$out/lab.log"
+for lab in "$work"/bin/lab_*; do
+  family=${lab##*/lab_}
+  timeout 120 "$lab" --json "$out/lab.jsonl" >> "$out/lab.log" 2>&1
+  status=$?
+  if [[ $status -eq 124 ]]; then failures+=("lab $family timed out after 120 s")
+  elif [[ $status -ne 0 ]]; then failures+=("lab $family failed (exit status $status, see lab.log)"); fi
+done
+note "lab: $(grep -c '"passed": true' "$out/lab.jsonl") kernel checks passed, $(grep -c '"passed": false' "$out/lab.jsonl") failed"
 
 # ---- 5. optional: the same tests under compute-sanitizer's memcheck (HITO_SANITIZE=1) ------------
 # Out-of-bounds and misaligned device accesses, which a test's comparison may not notice. Slow, so

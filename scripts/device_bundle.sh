@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prepares what bench/device_check.sh runs on a GPU machine (the reasons for carrying a build are at
-# the top of that script): a portable Release build of `hito` and `test_cuda` (-DHITO_NATIVE=OFF:
+# the top of that script): a portable Release build of `hito`, `test_cuda` and the kernel lab programs
+# (bench/lab/lab_*; -DHITO_NATIVE=OFF:
 # x86-64-v3 code; CUDA code for sm_90; the CUDA runtime linked statically), packed with the shared
 # libraries that machine lacks into one xz archive, plus a manifest.
 #
@@ -17,13 +18,16 @@ build=$(realpath -m "${1:-$root/build-cuda}")
 bundle=$(realpath -m "${2:-$build/device-bundle}")
 
 cmake -S "$root" -B "$build" -DHITO_CUDA=ON -DHITO_NATIVE=OFF -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" -j"${HITO_JOBS:-2}" --target hito test_cuda
+labs=()
+for source in "$root"/bench/lab/lab_*.cpp; do labs+=("$(basename "$source" .cpp)"); done
+cmake --build "$build" -j"${HITO_JOBS:-2}" --target hito test_cuda "${labs[@]}"
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/bin" "$stage/lib"
 cp "$build/hito" "$build/tests/test_cuda" "$stage/bin/"
-strip --strip-unneeded "$stage/bin/hito" "$stage/bin/test_cuda"
+for lab in "${labs[@]}"; do cp "$build/bench/lab/$lab" "$stage/bin/"; done
+strip --strip-unneeded "$stage"/bin/*
 
 # Shared libraries, as the loader resolves them here. Not carried:
 #  - glibc and the GCC runtime (libstdc++, libgcc_s): every Linux that runs nvcc has them, newer
@@ -46,7 +50,7 @@ while read -r name path; do
       [[ -f "$path" ]] || { echo "device_bundle: $name is not resolved here ($path)" >&2; exit 1; }
       cp -L "$path" "$stage/lib/$name" ;;
   esac
-done < <(ldd "$stage/bin/hito" "$stage/bin/test_cuda" | awk '$2 == "=>" { print $1, $3 } $1 ~ /^\// && $2 ~ /^\(0x/ { name = $1; sub(/.*\//, "", name); print name, $1 }' | sort -u)
+done < <(ldd "$stage"/bin/* | awk '$2 == "=>" { print $1, $3 } $1 ~ /^\// && $2 ~ /^\(0x/ { name = $1; sub(/.*\//, "", name); print name, $1 }' | sort -u)
 
 # The newest glibc / libstdc++ symbol versions anything carried asks for: the GPU machine's must be
 # at least these (device_check.sh lets ldd say so if not).

@@ -13,8 +13,6 @@
 // cases (no activation, ReLU6, no bias) and the bias gradient use our own kernels (conv_epilogue.cu).
 #include <cudnn.h>
 
-#include <cstdlib>
-#include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -23,6 +21,7 @@
 
 #include "kernels/cuda/check.h"
 #include "kernels/cuda/conv_internal.h"
+#include "kernels/cuda/runtime.h"
 #include "kernels/cuda/kernels.h"
 #include "kernels/cuda/runtime.h"
 #include "kernels/cuda/scratch.h"
@@ -45,14 +44,6 @@ cudnnHandle_t handle() {
     return h;
   }();
   return made;
-}
-
-bool tf32_requested() {
-  static const bool requested = [] {
-    const char* value = std::getenv("HITO_CUDA_TF32");
-    return value && std::strcmp(value, "1") == 0;
-  }();
-  return requested;
 }
 
 // A cuDNN descriptor owned by this object.

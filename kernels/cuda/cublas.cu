@@ -3,9 +3,9 @@
 
 #include <dlfcn.h>
 
-#include <cstdlib>
-#include <cstring>
 #include <string>
+
+#include "kernels/cuda/runtime.h"
 
 namespace hito::cuda::cublas {
 
@@ -19,11 +19,6 @@ Fn entry(void* library, const char* name) {
   void* symbol = dlsym(library, name);
   HITO_CHECK(symbol, kLibrary, " has no ", name, ": ", dlerror());
   return reinterpret_cast<Fn>(symbol);
-}
-
-bool tf32_requested() {
-  const char* value = std::getenv("HITO_CUDA_TF32");
-  return value && std::strcmp(value, "1") == 0;
 }
 
 Api open() {

@@ -2,6 +2,9 @@
 // copies and frees is the program order and the caching allocator can reuse blocks at once.
 #include "kernels/cuda/runtime.h"
 
+#include <cstdlib>
+#include <cstring>
+
 #include "kernels/cuda/check.h"
 
 namespace hito::cuda {
@@ -35,6 +38,31 @@ int multiprocessor_count() {
     return value;
   }();
   return count;
+}
+
+DeviceProperties device_properties() {
+  DeviceProperties props;
+  props.name = device_name();
+  auto attribute = [](cudaDeviceAttr which) {
+    int value = 0;
+    HITO_CUDA_CHECK(cudaDeviceGetAttribute(&value, which, 0));
+    return value;
+  };
+  props.compute_major = attribute(cudaDevAttrComputeCapabilityMajor);
+  props.compute_minor = attribute(cudaDevAttrComputeCapabilityMinor);
+  props.multiprocessors = attribute(cudaDevAttrMultiProcessorCount);
+  props.clock_khz = attribute(cudaDevAttrClockRate);
+  props.memory_clock_khz = attribute(cudaDevAttrMemoryClockRate);
+  props.memory_bus_bits = attribute(cudaDevAttrGlobalMemoryBusWidth);
+  return props;
+}
+
+bool tf32_requested() {
+  static const bool requested = [] {
+    const char* value = std::getenv("HITO_CUDA_TF32");
+    return value && std::strcmp(value, "1") == 0;
+  }();
+  return requested;
 }
 
 void* malloc_or_null(size_t bytes) {
