@@ -33,11 +33,22 @@ Tensor& state_for(Tensor& slot, const Tensor& param) {
   if (!slot.defined() || slot.device() != param.device()) slot = Tensor::zeros(param.shape(), DType::F32, param.device());
   return slot;
 }
-void check_grad(const Tensor& p, const Tensor& g) {
-  HITO_CHECK(g.device() == p.device() && g.shape() == p.shape(), "optimizer: gradient ", g.describe(),
-             " does not match its parameter ", p.describe());
-}
 }  // namespace
+
+void Optimizer::for_each_gradient(
+    const std::function<void(ParamGroup& group, size_t gi, size_t pi, Tensor& p, const Tensor& g)>& update) {
+  for (size_t gi = 0; gi < groups_.size(); ++gi) {
+    ParamGroup& group = groups_[gi];
+    for (size_t pi = 0; pi < group.params.size(); ++pi) {
+      Tensor& p = group.params[pi];
+      Tensor g = p.grad();
+      if (!g.defined()) continue;
+      HITO_CHECK(g.device() == p.device() && g.shape() == p.shape(), "optimizer: gradient ", g.describe(),
+                 " does not match its parameter ", p.describe());
+      update(group, gi, pi, p, g);
+    }
+  }
+}
 
 Sgd::Sgd(std::vector<ParamGroup> groups, SgdOptions options)
     : Optimizer(std::move(groups)), options_(options), velocity_(empty_state(groups_)) {
@@ -46,20 +57,12 @@ Sgd::Sgd(std::vector<ParamGroup> groups, SgdOptions options)
 }
 
 void Sgd::step() {
-  ++steps_;
-  for (size_t gi = 0; gi < groups_.size(); ++gi) {
-    ParamGroup& group = groups_[gi];
-    for (size_t pi = 0; pi < group.params.size(); ++pi) {
-      Tensor& p = group.params[pi];
-      Tensor g = p.grad();
-      if (!g.defined()) continue;
-      check_grad(p, g);
-      bool first = !velocity_[gi][pi].defined();
-      float* velocity = options_.momentum != 0.0f ? state_for(velocity_[gi][pi], p).data<float>() : nullptr;
-      HITO_DISPATCH(p.device(), sgd_step, p.data<float>(), velocity, g.data<float>(), group.lr, options_.momentum,
-                    options_.dampening, group.weight_decay, options_.nesterov, first, p.numel());
-    }
-  }
+  for_each_gradient([&](ParamGroup& group, size_t gi, size_t pi, Tensor& p, const Tensor& g) {
+    const bool first = !velocity_[gi][pi].defined();
+    float* velocity = options_.momentum != 0.0f ? state_for(velocity_[gi][pi], p).data<float>() : nullptr;
+    HITO_DISPATCH(p.device(), sgd_step, p.data<float>(), velocity, g.data<float>(), group.lr, options_.momentum,
+                  options_.dampening, group.weight_decay, options_.nesterov, first, p.numel());
+  });
 }
 
 Adam::Adam(std::vector<ParamGroup> groups, AdamOptions options)
@@ -68,20 +71,12 @@ Adam::Adam(std::vector<ParamGroup> groups, AdamOptions options)
 }
 
 void Adam::step() {
-  ++steps_;
-  for (size_t gi = 0; gi < groups_.size(); ++gi) {
-    ParamGroup& group = groups_[gi];
-    for (size_t pi = 0; pi < group.params.size(); ++pi) {
-      Tensor& p = group.params[pi];
-      Tensor g = p.grad();
-      if (!g.defined()) continue;
-      check_grad(p, g);
-      HITO_DISPATCH(p.device(), adam_step, p.data<float>(), state_for(m_[gi][pi], p).data<float>(),
-                    state_for(v_[gi][pi], p).data<float>(), g.data<float>(), group.lr, options_.beta1, options_.beta2,
-                    options_.eps, group.weight_decay, options_.decoupled_weight_decay, ++param_steps_[gi][pi],
-                    p.numel());
-    }
-  }
+  for_each_gradient([&](ParamGroup& group, size_t gi, size_t pi, Tensor& p, const Tensor& g) {
+    HITO_DISPATCH(p.device(), adam_step, p.data<float>(), state_for(m_[gi][pi], p).data<float>(),
+                  state_for(v_[gi][pi], p).data<float>(), g.data<float>(), group.lr, options_.beta1, options_.beta2,
+                  options_.eps, group.weight_decay, options_.decoupled_weight_decay, ++param_steps_[gi][pi],
+                  p.numel());
+  });
 }
 
 std::vector<ParamGroup> single_group(const std::vector<Tensor>& params, float lr, float weight_decay) {

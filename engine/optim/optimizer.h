@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <functional>
 #include <vector>
 
 #include "engine/tensor.h"
@@ -30,8 +31,12 @@ class Optimizer {
   void scale_lr(float factor);
 
  protected:
+  // Calls update(group, gi, pi, p, g) for parameter pi of group gi and its gradient g, for every
+  // parameter that has a gradient (checked to match it in device and shape).
+  void for_each_gradient(
+      const std::function<void(ParamGroup& group, size_t gi, size_t pi, Tensor& p, const Tensor& g)>& update);
+
   std::vector<ParamGroup> groups_;
-  int64_t steps_ = 0;
 };
 
 struct SgdOptions {
