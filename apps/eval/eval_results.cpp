@@ -10,7 +10,8 @@
 //    "comparisons": [{"comparison", "model", "reference", "family", "subgroup", "rows", "lesions",
 //                     "bacc_difference": <interval>, "share_model_better",
 //                     "mcnemar": {"both_correct", "only_model_correct", "only_reference_correct",
-//                                 "both_wrong", "exact", "statistic", "p_value", "method"}}]}
+//                                 "both_wrong", "exact", "statistic", "p_value", "method",
+//                                 "clustered", "p_holm"}}]}
 // Undefined numbers are null.
 #include <cctype>
 #include <cmath>
@@ -103,6 +104,8 @@ json eval_results_to_json(const EvalResults& r) {
                              {"exact", m.exact},
                              {"statistic", number_or_null(m.statistic)},
                              {"p_value", number_or_null(m.p_value)},
+                             {"clustered", m.clustered},
+                             {"p_holm", number_or_null(c.p_holm)},
                              {"method", m.method()}}}});
   }
   out["comparisons"] = comparisons;
@@ -170,6 +173,8 @@ EvalResults read_eval_results(const std::filesystem::path& path) {
     comparison.mcnemar.exact = m.boolean("exact");
     comparison.mcnemar.statistic = m.number("statistic");
     comparison.mcnemar.p_value = m.number("p_value");
+    if (m.has("clustered")) comparison.mcnemar.clustered = m.boolean("clustered");
+    if (m.has("p_holm")) comparison.p_holm = m.number("p_holm");
     out.comparisons.push_back(std::move(comparison));
   }
   return out;

@@ -3,6 +3,8 @@
 // by apps/study/evaluate/evaluate.h (run_evaluate), read back by apps/report.
 #pragma once
 
+#include <cmath>
+
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -51,6 +53,9 @@ struct ComparisonResult {
   int64_t rows = 0, lesions = 0;
   PairedDifference bacc_difference;  // model - reference
   McNemarResult mcnemar;             // a = model, b = reference
+  // McNemar's p after Holm's correction over the comparisons tested together: those of the same kind
+  // in the same subgroup family (every fusion against the baseline overall, or in the age bands, ...).
+  double p_holm = std::nan("");
 };
 
 struct EvalResults {
@@ -62,7 +67,7 @@ struct EvalResults {
   std::vector<FamilyResult> families;
   std::string baseline;       // empty when there is none
   std::string baseline_note;  // how it was chosen, or why there are no comparisons
-  std::string best;           // the model with the highest test balanced accuracy
+  std::string best;           // the model with the highest validation balanced accuracy (never chosen on test)
   std::vector<ComparisonResult> comparisons;
 
   const ModelResult* find_model(const std::string& name) const;  // null when absent

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "base/error.h"
 
@@ -18,7 +19,10 @@ double binomial_half_cdf(int64_t k, int64_t n) {
 }
 }  // namespace
 
-std::string McNemarResult::method() const { return exact ? "exact binomial" : "chi-square with continuity correction"; }
+std::string McNemarResult::method() const {
+  if (clustered) return "clustered by lesion (Durkalski)";
+  return exact ? "exact binomial" : "chi-square with continuity correction";
+}
 
 McNemarResult mcnemar_test(int64_t only_a_correct, int64_t only_b_correct) {
   HITO_CHECK(only_a_correct >= 0 && only_b_correct >= 0, "McNemar: negative counts ", only_a_correct, ", ",
@@ -67,7 +71,39 @@ McNemarResult mcnemar_test(const Predictions& a, const Predictions& b) {
     a_correct[i] = a.predicted(i) == a.labels[i];
     b_correct[i] = b.predicted(i) == b.labels[i];
   }
-  return mcnemar_test(a_correct, b_correct);
+  McNemarResult r = mcnemar_test(a_correct, b_correct);
+  if (a.groups.empty()) return r;
+  HITO_CHECK(static_cast<int64_t>(a.groups.size()) == a.rows(), "McNemar: ", a.groups.size(), " groups for ",
+             a.rows(), " rows");
+  std::map<int64_t, int64_t> balance, size;  // group -> d_k, rows
+  for (int64_t i = 0; i < a.rows(); ++i) {
+    ++size[a.groups[i]];
+    balance[a.groups[i]] += static_cast<int64_t>(a_correct[i] && !b_correct[i]) - (b_correct[i] && !a_correct[i]);
+  }
+  const bool several = std::any_of(size.begin(), size.end(), [](const auto& s) { return s.second > 1; });
+  if (!several) return r;
+  double sum = 0, sum_sq = 0;
+  for (const auto& [group, d] : balance) sum += static_cast<double>(d), sum_sq += static_cast<double>(d * d);
+  r.exact = false;
+  r.clustered = true;
+  r.statistic = sum_sq > 0 ? sum * sum / sum_sq : 0;
+  r.p_value = sum_sq > 0 ? std::erfc(std::sqrt(r.statistic / 2.0)) : 1.0;
+  return r;
+}
+
+std::vector<double> holm_adjusted(const std::vector<double>& p_values) {
+  std::vector<size_t> order;
+  for (size_t i = 0; i < p_values.size(); ++i)
+    if (!std::isnan(p_values[i])) order.push_back(i);
+  std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) { return p_values[x] < p_values[y]; });
+  std::vector<double> adjusted(p_values.size(), std::nan(""));
+  const double m = static_cast<double>(order.size());
+  double running = 0;
+  for (size_t rank = 0; rank < order.size(); ++rank) {
+    running = std::max(running, std::min(1.0, (m - static_cast<double>(rank)) * p_values[order[rank]]));
+    adjusted[order[rank]] = running;
+  }
+  return adjusted;
 }
 
 }  // namespace hito::eval

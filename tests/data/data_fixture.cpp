@@ -1,6 +1,7 @@
 // The shared synthetic data set of the tests/data suite.
 #include "tests/data/data_fixture.h"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -45,8 +46,16 @@ SplitSummary summarize_split(const std::filesystem::path& rows_csv) {
     counts[s][l] += 1, counts["all"][l] += 1;
     totals[s] += 1, totals["all"] += 1;
   }
+  std::map<std::string, int64_t> group_rows;
+  for (const auto& r : rows.rows) ++group_rows[r[size_t(group)]];
+  std::map<std::string, double> multi_rows;  // split -> rows in groups of two or more
+  for (const auto& r : rows.rows)
+    if (group_rows[r[size_t(group)]] > 1) multi_rows[r[size_t(split)]] += 1, multi_rows["all"] += 1;
   SplitSummary summary;
   for (const auto& [g, s] : sides) summary.groups_on_two_sides += s.size() > 1;
+  for (const char* s : {"train", "val", "test"})
+    summary.worst_multi_row_gap = std::max(summary.worst_multi_row_gap,
+                                           std::abs(multi_rows[s] / totals[s] - multi_rows["all"] / totals["all"]));
   for (const char* s : {"train", "val", "test"})
     for (const auto& [l, count] : counts["all"]) {
       double gap = std::abs(counts[s][l] / totals[s] - count / totals["all"]);

@@ -17,11 +17,13 @@ std::filesystem::path copy_of_synthetic_data(const std::string& name);
 study::PrepareResult prepare_quietly(const std::filesystem::path& data, const std::filesystem::path& run,
                                      study::PrepareOptions options = {});
 // What the split of a prepared rows.csv looks like: groups with rows on two sides, the largest gap
-// between a class's share in a split and its share of the whole (and where), the training fraction.
+// between a class's share in a split and its share of the whole (and where), the same for the share
+// of rows that belong to groups of several rows, the training fraction.
 struct SplitSummary {
   int64_t groups_on_two_sides = 0;
   double worst_share_gap = 0.0;
   std::string worst_gap_at;  // "test/df"
+  double worst_multi_row_gap = 0.0;
   double train_fraction = 0.0;
 };
 SplitSummary summarize_split(const std::filesystem::path& rows_csv);

@@ -1,6 +1,8 @@
 // apps/eval/mcnemar: hand-made tables, p-values checked against scipy.stats (binomtest, chi2.sf).
 #include "apps/eval/mcnemar.h"
 
+#include <cmath>
+
 #include "tests/support/testing.h"
 
 namespace hito::eval {
@@ -51,6 +53,39 @@ TEST(McNemar, FromPredictions) {
   EXPECT_EQ(r.both_correct, 1);
   Predictions other_rows{2, {1, 1, 1}, b.probs, {}};
   EXPECT_THROW(mcnemar_test(a, other_rows), Error);
+}
+
+TEST(McNemar, ClusteredByLesionWhenALesionHasSeveralImages) {
+  // Lesion 1: two images only a gets right (d = 2); lesion 2: one only b gets right (d = -1);
+  // lesion 3: one only a (d = 1); lesion 4: both right. X^2 = (2 - 1 + 1)^2 / (4 + 1 + 1) = 2/3,
+  // scipy.stats.chi2.sf(2/3, 1) = 0.41421617824252516.
+  const std::vector<int64_t> labels = {0, 0, 0, 0, 0};
+  Predictions a{2, labels, {0.9, 0.1, 0.8, 0.2, 0.3, 0.7, 0.9, 0.1, 0.9, 0.1}, {1, 1, 2, 3, 4}};
+  Predictions b{2, labels, {0.1, 0.9, 0.2, 0.8, 0.7, 0.3, 0.4, 0.6, 0.9, 0.1}, {1, 1, 2, 3, 4}};
+  McNemarResult r = mcnemar_test(a, b);
+  EXPECT_TRUE(r.clustered);
+  EXPECT_EQ(r.method(), "clustered by lesion (Durkalski)");
+  EXPECT_EQ(r.only_a_correct, 3);  // the counts stay those of images
+  EXPECT_EQ(r.only_b_correct, 1);
+  EXPECT_NEAR(r.statistic, 2.0 / 3.0, 1e-12);
+  EXPECT_NEAR(r.p_value, 0.41421617824252516, 1e-12);
+  // One image per lesion: the unclustered test, unchanged.
+  a.groups = b.groups = {1, 2, 3, 4, 5};
+  McNemarResult singles = mcnemar_test(a, b);
+  EXPECT_FALSE(singles.clustered);
+  EXPECT_EQ(singles.p_value, mcnemar_test(3, 1).p_value);
+}
+
+TEST(McNemar, HolmAdjustsInTheGivenOrder) {
+  // statsmodels.stats.multitest.multipletests([0.01, 0.04, 0.03, 0.005], method="holm")[1]
+  // = [0.03, 0.06, 0.06, 0.02]; a NaN stays NaN and is not counted.
+  std::vector<double> adjusted = holm_adjusted({0.01, 0.04, std::nan(""), 0.03, 0.005});
+  EXPECT_NEAR(adjusted[0], 0.03, 1e-12);
+  EXPECT_NEAR(adjusted[1], 0.06, 1e-12);
+  EXPECT_TRUE(std::isnan(adjusted[2]));
+  EXPECT_NEAR(adjusted[3], 0.06, 1e-12);
+  EXPECT_NEAR(adjusted[4], 0.02, 1e-12);
+  EXPECT_EQ(holm_adjusted({0.5, 0.9}), (std::vector<double>{1.0, 1.0}));
 }
 
 }  // namespace

@@ -83,9 +83,11 @@ DiscussionPart best_model(const eval::EvalResults& r) {
     part.paragraphs.push_back("No model was evaluated.");
     return part;
   }
-  part.paragraphs.push_back("On the " + std::to_string(r.test_rows) + " test images (" + std::to_string(r.test_lesions) +
-                            " lesions), the highest balanced accuracy is " + best->name + "'s: " +
-                            with_interval(bacc(*best)) + ", with a macro one-vs-rest AUC of " +
+  part.paragraphs.push_back("The model chosen on the validation split (the highest validation balanced accuracy, " +
+                            fixed(best->val_balanced_accuracy, 3) + ") is " + best->name + ". On the " +
+                            std::to_string(r.test_rows) + " test images (" + std::to_string(r.test_lesions) +
+                            " lesions) its balanced accuracy is " + with_interval(bacc(*best)) +
+                            ", with a macro one-vs-rest AUC of " +
                             with_interval(best->test.intervals.at("macro_auc")) + ".");
   std::vector<std::string> behind, unclear;
   for (const auto& c : r.comparisons) {
@@ -129,8 +131,13 @@ DiscussionPart fusion(const eval::EvalResults& r) {
     const auto& d = c->bacc_difference.difference;
     const auto& m = c->mcnemar;
     std::string more = m.only_a_correct > m.only_b_correct ? c->model : c->reference;
-    std::string verdict = m.p_value < 0.05 ? "; at the 5% level, " + more + " classifies more images correctly"
-                                           : "; no evidence of a difference in accuracy";
+    const double p = std::isfinite(c->p_holm) ? c->p_holm : m.p_value;
+    const std::string corrected =
+        std::isfinite(c->p_holm) && overall.size() > 1
+            ? " (Holm-adjusted over the " + std::to_string(overall.size()) + " fusion comparisons: " + p_value(p) + ")"
+            : "";
+    std::string verdict = p < 0.05 ? corrected + "; at the 5% level, " + more + " classifies more images correctly"
+                                   : corrected + "; no evidence of a difference in accuracy";
     std::string text = "Balanced accuracy: " + describe_difference(c->model, c->reference, d) + ". McNemar's test on the " +
                        std::to_string(m.only_a_correct + m.only_b_correct) + " images that exactly one of the two " +
                        "classified correctly (" + std::to_string(m.only_a_correct) + " for " + c->model + ", " +

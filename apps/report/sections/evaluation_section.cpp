@@ -54,14 +54,14 @@ Table subgroup_table(const eval::EvalResults& r, const eval::FamilyResult& f) {
 Table overall_comparisons_table(const eval::EvalResults& r, const std::string& kind) {
   Table table;
   table.header = {"model", "reference", "bacc difference [95% CI]", "share of resamples better",
-                  "only model right", "only reference right", "McNemar p", "test"};
+                  "only model right", "only reference right", "McNemar p", "McNemar p (Holm)", "test"};
   for (const auto& c : r.comparisons) {
     if (c.comparison != kind || c.family != "all") continue;
     Cell diff = Cell::interval(c.bacc_difference.difference);
     if (c.bacc_difference.difference.lower > 0) diff.css_class = "best";
     table.rows.push_back({c.model, c.reference, diff, Cell::number(c.bacc_difference.share_a_better),
                           Cell::count(c.mcnemar.only_a_correct), Cell::count(c.mcnemar.only_b_correct),
-                          Cell::number(c.mcnemar.p_value), c.mcnemar.method()});
+                          Cell::number(c.mcnemar.p_value), Cell::number(c.p_holm), c.mcnemar.method()});
   }
   return table;
 }
@@ -168,7 +168,9 @@ void build_evaluation_section(const ReportContext& context, Report& report) {
   }
   Table best = overall_comparisons_table(r, eval::kBestVsOther);
   if (!best.rows.empty()) {
-    best.caption = "The model with the highest test balanced accuracy (" + r.best + ") against each other model";
+    best.caption = "The model chosen on validation (" + r.best +
+                   ", the highest validation balanced accuracy) against each other model on test; McNemar's p "
+                   "Holm-adjusted over these comparisons";
     section.table(best);
   }
 }

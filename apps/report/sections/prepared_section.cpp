@@ -2,6 +2,8 @@
 // (apps/study/prepare/prepare.h, prepare_report.h):
 //   manifest.json        data folder, data-set config, seed, split fractions, classes, counts, features
 //   class_counts.csv     split,class,label_index,count,share (split "all" included)
+//   split_balance.csv    per split: rows, groups, multi-image share, shares by group size, the gaps
+//                        to the whole (written since the representative split; older runs lack it)
 //   distributions.csv    variable,value,split,count,share
 //   missing.csv          column,split,class,missing,total,share (class "all": over all classes)
 //   dropped_columns.csv  column,reason
@@ -19,6 +21,8 @@
 #include "apps/study/prepare/prepared_files.h"
 #include "apps/report/pivot.h"
 #include "apps/report/sections/sections.h"
+#include "data/columns.h"
+#include "base/error.h"
 #include "base/fs.h"
 #include "base/json.h"
 
@@ -195,6 +199,27 @@ void image_stats(Section& section, const fs::path& path) {
       "Per-channel statistics of the training images (on the [0, 1] scale), used to normalise every image.");
   section.table(table);
 }
+// What population the validation and test rows represent: the split's balance against the whole.
+void split_balance(Section& section, const fs::path& path) {
+  data::CsvTable csv = data::read_csv(path);
+  section.heading("How representative the split is");
+  const int64_t split_column = csv.require_column("split"), share_column = csv.require_column("multi_image_share");
+  auto share_of = [&](const std::string& split) {
+    for (const auto& row : csv.rows)
+      if (row[static_cast<size_t>(split_column)] == split)
+        if (auto share = data::parse_number(row[static_cast<size_t>(share_column)])) return *share;
+    HITO_CHECK(false, path.string(), ": no numeric multi_image_share for split '", split, "'");
+    return 0.0;
+  };
+  section.paragraph(
+      "Lesions stay whole, and the split is stratified by class and by lesion size (1, 2, 3 or 4+ images), so "
+      "that every split resembles the whole data: each class's share within 1 point and the share of images that "
+      "belong to multi-image lesions within 3 points (prepare refuses a split that misses either). The test split "
+      "therefore represents new lesions drawn at the data's natural rate: " +
+      plot::format_number(100 * share_of("test"), 1) + "% of its images belong to lesions with several images, "
+      "against " + plot::format_number(100 * share_of("all"), 1) + "% of the whole data.");
+  section.table(table_from_csv(csv));
+}
 }  // namespace
 
 void build_prepared_section(const ReportContext& context, Report& report) {
@@ -213,6 +238,7 @@ void build_prepared_section(const ReportContext& context, Report& report) {
   };
   part(study::kManifestFile, manifest_facts);
   part(study::kClassCountsFile, class_balance);
+  if (fs::exists(dir / study::kSplitBalanceFile)) split_balance(section, dir / study::kSplitBalanceFile);
   part(study::kDistributionsFile, distributions);
   part(study::kMissingFile, missing_values);
   part(study::kDroppedColumnsFile, [](Section& s, const fs::path& p) {

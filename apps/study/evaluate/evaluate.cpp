@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <map>
 #include <set>
 #include <unordered_map>
 
@@ -203,17 +204,35 @@ void compare_fusions_with_baseline(const std::vector<SubgroupFamily>& families, 
   if (!any_fusion) r.baseline_note += "; no fusion model to compare with it";
 }
 
-// Sets r.best (the highest test balanced accuracy) and compares it with every other model: is its
-// lead supported by a paired interval?
+// Sets r.best (the highest validation balanced accuracy: the choice is made before the test split
+// is looked at) and compares it on test with every other model: is its lead supported by a paired
+// interval? No comparison when no model has validation predictions.
 void compare_best_with_others(const std::vector<eval::Predictions>& test, eval::EvalResults& r) {
-  size_t top = 0;
-  for (size_t j = 1; j < r.models.size(); ++j)
-    if (r.models[j].test.metrics.balanced_accuracy > r.models[top].test.metrics.balanced_accuracy) top = j;
+  int best = -1;
+  for (size_t j = 0; j < r.models.size(); ++j)
+    if (std::isfinite(r.models[j].val_balanced_accuracy) &&
+        (best < 0 || r.models[j].val_balanced_accuracy > r.models[size_t(best)].val_balanced_accuracy))
+      best = static_cast<int>(j);
+  if (best < 0) return;
+  const size_t top = static_cast<size_t>(best);
   r.best = r.models[top].name;
   for (size_t j = 0; j < r.models.size(); ++j)
     if (j != top)
       r.comparisons.push_back(
           compare(eval::kBestVsOther, r.models[top], test[top], r.models[j], test[j], "all", "all", r.bootstrap));
+}
+
+// Holm's correction over each set of comparisons tested together: one kind, one subgroup family.
+void adjust_for_multiplicity(eval::EvalResults& r) {
+  std::map<std::pair<std::string, std::string>, std::vector<size_t>> sets;
+  for (size_t i = 0; i < r.comparisons.size(); ++i)
+    sets[{r.comparisons[i].comparison, r.comparisons[i].family}].push_back(i);
+  for (const auto& [key, members] : sets) {
+    std::vector<double> p;
+    for (size_t i : members) p.push_back(r.comparisons[i].mcnemar.p_value);
+    const std::vector<double> adjusted = eval::holm_adjusted(p);
+    for (size_t k = 0; k < members.size(); ++k) r.comparisons[members[k]].p_holm = adjusted[k];
+  }
 }
 
 // ---- files ----
@@ -285,14 +304,14 @@ void write_comparisons_csv(const fs::path& path, const eval::EvalResults& r) {
   data::CsvWriter csv({"comparison", "model", "reference", "family", "subgroup", "rows", "lesions", "bacc_difference",
                        "bacc_difference_lower", "bacc_difference_upper", "share_model_better", "both_correct",
                        "only_model_correct", "only_reference_correct", "both_wrong", "mcnemar_method",
-                       "mcnemar_statistic", "mcnemar_p_value"});
+                       "mcnemar_statistic", "mcnemar_p_value", "mcnemar_p_holm"});
   for (const auto& c : r.comparisons) {
     const auto& d = c.bacc_difference.difference;
     const auto& m = c.mcnemar;
     csv.row({c.comparison, c.model, c.reference, c.family, c.subgroup, std::to_string(c.rows), std::to_string(c.lesions),
              num(d.estimate), num(d.lower), num(d.upper), num(c.bacc_difference.share_a_better),
              std::to_string(m.both_correct), std::to_string(m.only_a_correct), std::to_string(m.only_b_correct),
-             std::to_string(m.both_wrong), m.method(), num(m.statistic), num(m.p_value)});
+             std::to_string(m.both_wrong), m.method(), num(m.statistic), num(m.p_value), num(c.p_holm)});
   }
   csv.write(path);
 }
@@ -389,6 +408,7 @@ eval::EvalResults run_evaluate(const EvaluateOptions& options) {
   score_subgroups(families, test_rows, test, r);
   compare_fusions_with_baseline(families, test_rows, test, r);
   compare_best_with_others(test, r);
+  adjust_for_multiplicity(r);
 
   OutputDir out(options.run_dir / eval::kEvalFolder);
   write_models_csv(out.path() / "models.csv", r);

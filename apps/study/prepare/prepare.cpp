@@ -58,7 +58,7 @@ std::string percent(int64_t part, int64_t whole) {
 
 std::string summary_text(const PrepareOptions& options, const CheckedData& data, const std::vector<data::Part>& parts,
                          const ColumnPlan& plan, const data::TabularEncoder& encoder, const ImageStats& stats,
-                         const std::string& fingerprint) {
+                         const data::SplitBalance& balance, const std::string& fingerprint) {
   std::string s;
   auto line = [&](const std::string& text) { s += text + "\n"; };
   int64_t n = static_cast<int64_t>(data.rows.size());
@@ -71,6 +71,16 @@ std::string summary_text(const PrepareOptions& options, const CheckedData& data,
        std::to_string(part_rows[1]) + ", test " + std::to_string(part_rows[2]) + ", grouped by " +
        (options.config.group_column.empty() ? std::string("row") : options.config.group_column) + ", stratified by " +
        options.config.label_column);
+  char balance_text[200];
+  std::snprintf(balance_text, sizeof balance_text,
+                "images in multi-image groups (by %s): %.1f%% of all, %.1f%% / %.1f%% / %.1f%% of train / val / test; largest "
+                "class-share gap %.2f / %.2f / %.2f points (see split_balance.csv)",
+                options.config.group_column.empty() ? "row" : options.config.group_column.c_str(),
+                100 * balance.whole().multi_row_share(), 100 * balance.sides[0].multi_row_share(),
+                100 * balance.sides[1].multi_row_share(), 100 * balance.sides[2].multi_row_share(),
+                100 * balance.class_share_gap(data::Part::Train), 100 * balance.class_share_gap(data::Part::Val),
+                100 * balance.class_share_gap(data::Part::Test));
+  line(balance_text);
   line("classes (count, share of train / val / test):");
   for (size_t k = 0; k < data.classes.size(); ++k) {
     std::array<int64_t, data::kNumParts> counts{};
@@ -109,6 +119,8 @@ PrepareResult prepare_dataset(const PrepareOptions& options) {
   std::vector<std::string> groups;
   for (const CheckedRow& row : data.rows) labels.push_back(row.label_index), groups.push_back(row.group);
   std::vector<data::Part> parts = data::stratified_group_split(labels, groups, num_classes, options.fractions, options.seed);
+  const data::SplitBalance balance = data::split_balance(labels, groups, parts, num_classes);
+  data::check_split_balance(balance, data.classes);
   std::vector<int64_t> train_rows;
   for (int64_t r = 0; r < n; ++r)
     if (parts[static_cast<size_t>(r)] == data::Part::Train) train_rows.push_back(r);
@@ -157,6 +169,7 @@ PrepareResult prepare_dataset(const PrepareOptions& options) {
 
   missing_table(data, parts, config.missing()).write(dir / kMissingFile);
   class_count_table(data, parts).write(dir / kClassCountsFile);
+  split_balance_table(balance).write(dir / kSplitBalanceFile);
   distribution_table(data, parts, plan, config.missing()).write(dir / kDistributionsFile);
   data::CsvWriter dropped({"column", "reason"});
   for (const DroppedColumn& d : plan.dropped) dropped.row({d.column, d.reason});
@@ -188,6 +201,8 @@ PrepareResult prepare_dataset(const PrepareOptions& options) {
       {"dataset", config.to_json()},
       {"seed", options.seed},
       {"split_fractions", {{"train", options.fractions.train}, {"val", options.fractions.val}, {"test", options.fractions.test}}},
+      {"split_method", "grouped, stratified by (class, group size 1/2/3/4+) so that every split matches the whole data "
+                       "in class shares and in the share of images of multi-image groups (split_balance.csv)"},
       {"classes", data.classes},
       {"counts", {{"train", result.train}, {"val", result.val}, {"test", result.test}, {"total", n}, {"skipped", result.skipped}}},
       {"features", features},
@@ -198,7 +213,7 @@ PrepareResult prepare_dataset(const PrepareOptions& options) {
       {"leak_threshold", options.leak_threshold},
   };
   write_file_atomic(dir / kManifestFile, manifest.dump(2) + "\n");
-  std::string summary = summary_text(options, data, parts, plan, encoder, stats, fingerprint);
+  std::string summary = summary_text(options, data, parts, plan, encoder, stats, balance, fingerprint);
   write_file_atomic(dir / kSummaryFile, summary);
   out.commit();
 

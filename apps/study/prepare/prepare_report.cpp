@@ -70,6 +70,23 @@ data::CsvWriter class_count_table(const CheckedData& data, const std::vector<dat
   return out;
 }
 
+data::CsvWriter split_balance_table(const data::SplitBalance& balance) {
+  data::CsvWriter out({"split", "rows", "groups", "multi_image_share", "share_in_groups_of_1", "share_in_groups_of_2",
+                       "share_in_groups_of_3", "share_in_groups_of_4plus", "class_share_gap", "multi_image_share_gap"});
+  for (int p : {data::kNumParts, 0, 1, 2}) {  // all, train, val, test
+    const data::SplitBalance::Side& side = balance.sides[p];
+    const bool whole = p == data::kNumParts;
+    const data::Part part = static_cast<data::Part>(whole ? 0 : p);
+    std::vector<std::string> row = {whole ? "all" : data::part_name(part), std::to_string(side.rows),
+                                    std::to_string(side.groups), data::format_number(side.multi_row_share())};
+    for (int b = 0; b < data::SplitBalance::kSizeBuckets; ++b) row.push_back(data::format_number(side.bucket_share(b)));
+    row.push_back(data::format_number(whole ? 0.0 : balance.class_share_gap(part)));
+    row.push_back(data::format_number(whole ? 0.0 : balance.multi_row_share_gap(part)));
+    out.row(row);
+  }
+  return out;
+}
+
 data::CsvWriter distribution_table(const CheckedData& data, const std::vector<data::Part>& parts, const ColumnPlan& plan,
                                    const data::MissingValues& missing) {
   data::CsvWriter out({"variable", "value", "split", "count", "share"});

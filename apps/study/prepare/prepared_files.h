@@ -36,6 +36,9 @@ inline constexpr const char* kDroppedColumnsFile = "dropped_columns.csv";
 inline constexpr const char* kLeakageFile = "leakage.csv";
 // class counts and shares per split
 inline constexpr const char* kClassCountsFile = "class_counts.csv";
+// per split: rows, groups, the share of rows in groups of 1, 2, 3, 4+ rows, and the largest gaps to
+// the whole data in class shares and in the multi-image share (the split's representativeness)
+inline constexpr const char* kSplitBalanceFile = "split_balance.csv";
 // value / band counts of every feature per split
 inline constexpr const char* kDistributionsFile = "distributions.csv";
 // rows skipped with --on-bad-row skip, each with its reason
