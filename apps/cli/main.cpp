@@ -5,21 +5,35 @@
 
 #include "apps/cli/commands.h"
 #include "base/error.h"
+#include "dist/communicator.h"
+
+namespace {
+// One process: the message and status 1. Under mpirun with several ranks: the message names the
+// rank, and the whole job ends (the other ranks would otherwise wait for this one).
+int fail(const char* message) {
+  hito::dist::Communicator& comm = hito::dist::world();
+  if (comm.distributed() && comm.size() > 1) comm.abort(message);
+  std::fprintf(stderr, "hito: error: %s\n", message);
+  return 1;
+}
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"hito: a from-scratch deep-learning engine and a multimodal (tabular + image) study"};
   app.require_subcommand(1);
   hito::app::register_commands(app);
   try {
+    hito::dist::init(&argc, &argv);  // under mpirun: MPI, the rank and the world size
     app.parse(argc, argv);
+    hito::dist::finalize();
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    int status = app.exit(e);
+    hito::dist::finalize();
+    return status;
   } catch (const hito::Error& e) {
-    std::fprintf(stderr, "hito: error: %s\n", e.what());
-    return 1;
+    return fail(e.what());
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "hito: error: %s\n", e.what());
-    return 1;
+    return fail(e.what());
   }
   return 0;
 }
