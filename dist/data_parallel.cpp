@@ -2,11 +2,22 @@
 #include "dist/data_parallel.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <string>
 
 #include "engine/autograd.h"
 
 namespace hito::dist {
+
+int64_t bucket_bytes_from_environment() {
+  const char* text = std::getenv("HITO_DIST_BUCKET_MB");
+  if (!text || !*text) return kBucketBytes;
+  char* end = nullptr;
+  double mib = std::strtod(text, &end);
+  HITO_CHECK(end != text && *end == '\0' && mib > 0, "HITO_DIST_BUCKET_MB must be a positive number of MiB, got '",
+             text, "'");
+  return std::max<int64_t>(1, static_cast<int64_t>(mib * (1 << 20)));
+}
 
 DataParallel::DataParallel(Communicator& comm, const std::vector<Tensor>& state, std::vector<Tensor> trainable,
                            int64_t bucket_bytes)

@@ -29,6 +29,9 @@ namespace hito::dist {
 
 inline constexpr int64_t kBucketBytes = 25ll << 20;
 
+// HITO_DIST_BUCKET_MB (a positive number of MiB, fractions allowed) or kBucketBytes.
+int64_t bucket_bytes_from_environment();
+
 struct GlobalLoss {
   double loss = 0.0;    // sum_r W_r L_r / W: the global batch's loss, the same on every rank
   double weight = 0.0;  // W
@@ -40,7 +43,7 @@ class DataParallel {
   // `state`: every parameter and buffer; rank 0's values are copied to every rank here.
   // `trainable`: the parameters whose gradients are summed, in registration order.
   DataParallel(Communicator& comm, const std::vector<Tensor>& state, std::vector<Tensor> trainable,
-               int64_t bucket_bytes = kBucketBytes);
+               int64_t bucket_bytes = bucket_bytes_from_environment());
 
   // The backward pass of this rank's `loss` (a mean over its `rows` rows, whose total weight is
   // `weight`) with the gradient all-reduce; on return every trainable .grad is the global batch's
