@@ -71,7 +71,8 @@ class Communicator {
 Communicator& world();
 
 // Reads the launch environment; under mpirun initialises MPI, picks this rank's GPU (the local
-// rank modulo the GPUs present) and silences stdout on every rank but 0. Called first in main.
+// rank modulo the GPUs present, dist/nccl.h) and silences stdout on every rank but 0. Called first
+// in main, before anything starts CUDA.
 void init(int* argc, char*** argv);
 // A barrier (with the timeout) and MPI_Finalize; nothing without mpirun.
 void finalize();

@@ -1,8 +1,12 @@
 // NCCL collectives for CUDA tensors (the CPU build has the stubs at the end).
 #include "dist/nccl.h"
 
+#include <cstdlib>
+#include <filesystem>
 #include <memory>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "base/error.h"
 
@@ -20,8 +24,11 @@ namespace {
 struct State {
   int rank = 0, size = 1;
   std::function<void(void*, size_t)> broadcast_id;
-  ncclComm_t comm = nullptr;
-  cudaStream_t side = nullptr;  // gradient buckets: never synchronises with the default stream by itself
+  // Two communicators, one per stream: NCCL needs the operations of one communicator to run in one
+  // order everywhere, which a communicator shared by two streams would not guarantee.
+  ncclComm_t on_default = nullptr;  // batch-norm statistics, broadcasts: the default stream
+  ncclComm_t on_side = nullptr;     // gradient buckets: the side stream
+  cudaStream_t side = nullptr;      // never synchronises with the default stream by itself
 };
 
 State& state() {
@@ -37,17 +44,24 @@ void check_nccl(ncclResult_t code, const char* call) {
   HITO_CHECK(code == ncclSuccess, call, " failed: ", ncclGetErrorString(code));
 }
 
-// The job's NCCL communicator, opened on first use by every rank together.
-ncclComm_t communicator() {
-  State& s = state();
-  if (s.comm) return s.comm;
-  HITO_CHECK(s.broadcast_id, "NCCL used before dist::init()");
+ncclComm_t open_communicator(State& s) {
   ncclUniqueId id;
   if (s.rank == 0) check_nccl(ncclGetUniqueId(&id), "ncclGetUniqueId");
   s.broadcast_id(&id, sizeof id);
-  check_nccl(ncclCommInitRank(&s.comm, s.size, id, s.rank), "ncclCommInitRank");
+  ncclComm_t comm = nullptr;
+  check_nccl(ncclCommInitRank(&comm, s.size, id, s.rank), "ncclCommInitRank");
+  return comm;
+}
+
+// The job's NCCL communicators and the side stream, made on first use by every rank together.
+State& opened() {
+  State& s = state();
+  if (s.on_default) return s;
+  HITO_CHECK(s.broadcast_id, "NCCL used before dist::init()");
+  s.on_default = open_communicator(s);
+  s.on_side = open_communicator(s);
   check_cuda(cudaStreamCreateWithFlags(&s.side, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
-  return s.comm;
+  return s;
 }
 
 cudaEvent_t new_event() {
@@ -63,25 +77,36 @@ void configure(int rank, int size, int local_rank, std::function<void(void*, siz
   s.rank = rank;
   s.size = size;
   s.broadcast_id = std::move(broadcast_id);
-  int devices = 0;
-  if (cudaGetDeviceCount(&devices) != cudaSuccess || devices == 0) {
-    cudaGetLastError();  // no GPU: a CPU job; clear the error the query left
-    return;
+  // One GPU per rank, chosen before CUDA starts (so that a CPU job never starts it): the
+  // (local rank mod n)-th of the n GPUs listed in CUDA_VISIBLE_DEVICES, or of those the driver
+  // lists; the rank then sees it as device 0.
+  std::vector<std::string> gpus;
+  if (const char* visible = std::getenv("CUDA_VISIBLE_DEVICES")) {
+    std::stringstream list(visible);
+    for (std::string gpu; std::getline(list, gpu, ',');)
+      if (!gpu.empty()) gpus.push_back(gpu);
+  } else {
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc/driver/nvidia/gpus", error))
+      (void)entry, gpus.push_back(std::to_string(gpus.size()));
   }
-  check_cuda(cudaSetDevice(local_rank % devices), "cudaSetDevice");
+  if (gpus.empty()) return;
+  setenv("CUDA_VISIBLE_DEVICES", gpus[static_cast<size_t>(local_rank) % gpus.size()].c_str(), 1);
 }
 
 void all_reduce_sum(float* data, size_t count) {
-  check_nccl(ncclAllReduce(data, data, count, ncclFloat, ncclSum, communicator(), cudaStreamLegacy), "ncclAllReduce");
+  check_nccl(ncclAllReduce(data, data, count, ncclFloat, ncclSum, opened().on_default, cudaStreamLegacy),
+             "ncclAllReduce");
 }
 
 void broadcast(void* data, size_t bytes) {
-  check_nccl(ncclBroadcast(data, data, bytes, ncclUint8, 0, communicator(), cudaStreamLegacy), "ncclBroadcast");
+  check_nccl(ncclBroadcast(data, data, bytes, ncclUint8, 0, opened().on_default, cudaStreamLegacy), "ncclBroadcast");
 }
 
 std::function<bool()> start_all_reduce_sum(float* data, size_t count) {
-  ncclComm_t comm = communicator();
-  cudaStream_t side = state().side;
+  State& s = opened();
+  ncclComm_t comm = s.on_side;
+  cudaStream_t side = s.side;
   cudaEvent_t queued = new_event(), done = new_event();
   check_cuda(cudaEventRecord(queued, cudaStreamLegacy), "cudaEventRecord");
   check_cuda(cudaStreamWaitEvent(side, queued, 0), "cudaStreamWaitEvent");
@@ -108,9 +133,10 @@ std::function<bool()> start_all_reduce_sum(float* data, size_t count) {
 
 void close() {
   State& s = state();
-  if (s.comm) ncclCommDestroy(s.comm);
+  if (s.on_default) ncclCommDestroy(s.on_default);
+  if (s.on_side) ncclCommDestroy(s.on_side);
   if (s.side) cudaStreamDestroy(s.side);
-  s.comm = nullptr;
+  s.on_default = s.on_side = nullptr;
   s.side = nullptr;
 }
 

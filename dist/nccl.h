@@ -8,8 +8,9 @@
 
 namespace hito::dist::nccl {
 
-// Who this process is, and how rank 0's NCCL id reaches the others (an MPI broadcast); makes GPU
-// (local_rank mod the GPUs present) this process's device. Nothing more without CUDA or GPUs.
+// Who this process is, and how rank 0's NCCL id reaches the others (an MPI broadcast); gives this
+// rank GPU (local_rank mod the GPUs present) through CUDA_VISIBLE_DEVICES, before CUDA starts.
+// Nothing more without NCCL or GPUs.
 void configure(int rank, int size, int local_rank, std::function<void(void* data, size_t bytes)> broadcast_id);
 // Sum all-reduce in place, queued on the default stream (in order with the kernels around it).
 void all_reduce_sum(float* data, size_t count);
