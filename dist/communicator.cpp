@@ -62,6 +62,15 @@ Pending mpi_pending(MPI_Request request, std::string what) {
           },
           std::move(what)};
 }
+
+// Starts a sum all-reduce of `count` values in place.
+Pending start_sum(void* data, size_t count, MPI_Datatype type, std::string what) {
+  HITO_CHECK(count <= static_cast<size_t>(INT32_MAX), what, ": ", count, " values are too many for one message");
+  MPI_Request request;
+  check_mpi(MPI_Iallreduce(MPI_IN_PLACE, data, static_cast<int>(count), type, MPI_SUM, MPI_COMM_WORLD, &request),
+            "MPI_Iallreduce");
+  return mpi_pending(request, std::move(what));
+}
 #endif
 
 }  // namespace
@@ -99,19 +108,11 @@ void Communicator::abort(const std::string& message) const {
 #if HITO_WITH_MPI
 
 void Communicator::all_reduce_sum(std::vector<double>& values, const std::string& what) {
-  if (!launched_) return;
-  MPI_Request request;
-  check_mpi(MPI_Iallreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_DOUBLE, MPI_SUM,
-                           MPI_COMM_WORLD, &request), "MPI_Iallreduce");
-  wait(mpi_pending(request, what));
+  if (launched_) wait(start_sum(values.data(), values.size(), MPI_DOUBLE, what));
 }
 
 void Communicator::all_reduce_sum(std::vector<int64_t>& values, const std::string& what) {
-  if (!launched_) return;
-  MPI_Request request;
-  check_mpi(MPI_Iallreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_INT64_T, MPI_SUM,
-                           MPI_COMM_WORLD, &request), "MPI_Iallreduce");
-  wait(mpi_pending(request, what));
+  if (launched_) wait(start_sum(values.data(), values.size(), MPI_INT64_T, what));
 }
 
 void Communicator::broadcast(void* data, size_t bytes, const std::string& what) {
@@ -152,11 +153,7 @@ Pending Communicator::start_all_reduce(const Tensor& t, std::string what) {
   HITO_CHECK(t.dtype() == DType::F32, "all-reduce of ", t.describe(), ": only f32 tensors are reduced");
   if (!launched_) return {[] { return true; }, std::move(what)};
   if (t.is_cuda()) return {nccl::start_all_reduce_sum(t.data<float>(), static_cast<size_t>(t.numel())), std::move(what)};
-  HITO_CHECK(t.numel() <= INT32_MAX, "all-reduce of ", t.describe(), ": too large for one message");
-  MPI_Request request;
-  check_mpi(MPI_Iallreduce(MPI_IN_PLACE, t.data<float>(), static_cast<int>(t.numel()), MPI_FLOAT, MPI_SUM,
-                           MPI_COMM_WORLD, &request), "MPI_Iallreduce");
-  return mpi_pending(request, std::move(what));
+  return start_sum(t.data<float>(), static_cast<size_t>(t.numel()), MPI_FLOAT, std::move(what));
 }
 
 void Communicator::progress() {
