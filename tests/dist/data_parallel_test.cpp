@@ -105,6 +105,20 @@ TEST(DataParallel, TwoRanksTrainTheSmallCnnAsOneProcess) {
   fs::remove_all(two);
 }
 
+TEST(DataParallel, TwoRanksTrainTheJointFusion) {
+  SKIP_WITHOUT_MPI();
+  // Its dropout is fixed (each rank draws its own masks), so only the run itself is checked: it ends
+  // well and rank 0 alone wrote the model folder.
+  fs::path run = fresh_run("dist_joint");
+  CommandResult parallel = run_shell(mpirun(2, "HITO_DIST_TIMEOUT=60",
+                                            " fuse --kind joint --scratch --size 32 --cnn-width 8 --cnn-depth 2 "
+                                            "--epochs 2 --batch-size 30 --threads 1 --run " + run.string()));
+  ASSERT_EQ(parallel.status, 0) << parallel.output;
+  EXPECT_TRUE(fs::exists(run / "fusion-joint" / "model.safetensors"));
+  for (const auto& entry : fs::directory_iterator(run)) EXPECT_FALSE(is_partial_output(entry.path())) << entry.path();
+  fs::remove_all(run);
+}
+
 // The pid of rank `rank` of a job whose command line holds `marker`, once it runs (0 after 60 s).
 pid_t rank_pid(const std::string& marker, int rank) {
   std::string wanted = "OMPI_COMM_WORLD_RANK=" + std::to_string(rank);
