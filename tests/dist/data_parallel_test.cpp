@@ -18,8 +18,10 @@
 namespace hito::testing {
 namespace {
 
+// One machine, shared memory only, and no cross-memory attach (containers often forbid it).
 std::string mpirun(int ranks, const std::string& environment, const std::string& arguments) {
-  return environment + " '" + std::string(HITO_MPIEXEC) + "' --allow-run-as-root --oversubscribe -np " +
+  return environment + " '" + std::string(HITO_MPIEXEC) + "' --allow-run-as-root --oversubscribe " +
+         "--mca btl self,vader --mca btl_vader_single_copy_mechanism none -np " +
          std::to_string(ranks) + " -x HITO_DIST_TIMEOUT -x HITO_DIST_BUCKET_MB '" + hito_binary().string() + "' " +
          arguments;
 }
