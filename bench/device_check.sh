@@ -207,6 +207,28 @@ if [[ -z "$rss" ]]; then failures+=("hito bench --device cpu --workload mlp-trai
 elif awk -v r="$rss" 'BEGIN { exit !(r < 100) }'; then note "cpu mlp-train peak RSS: $rss MB (< 100)"
 else failures+=("cpu mlp-train peak RSS is $rss MB, not under 100: something initialised CUDA"); fi
 
+# ---- 8. the NCCL path of data-parallel training (dist/), with the ranks the machine has ------------
+# `mpirun -np G hito tabular --device cuda` (G = the GPUs here; one GPU: world size 1 through NCCL)
+# must train the weights that one process trains. Needs an mpirun on this machine.
+if command -v mpirun > /dev/null; then
+  gpu_count=$(nvidia-smi --list-gpus 2>/dev/null | wc -l)
+  dist_dir=$(mktemp -d /tmp/hito-dist.XXXXXX)
+  args=(tabular --device cuda --dropout 0 --epochs 5 --patience 10 --batch-size 48)
+  if "$hito" synth --out "$dist_dir/data" --n 480 --seed 5 > /dev/null && "$hito" prepare --data "$dist_dir/data" --run "$dist_dir/one" > /dev/null &&
+     cp -r "$dist_dir/one" "$dist_dir/ranks" && "$hito" "${args[@]}" --run "$dist_dir/one" > "$out/dist.log" 2>&1 &&
+     HITO_DIST_TIMEOUT=120 timeout 300 mpirun --allow-run-as-root --oversubscribe -np "${gpu_count:-1}" -x LD_LIBRARY_PATH -x HITO_DIST_TIMEOUT \
+       "$hito" "${args[@]}" --run "$dist_dir/ranks" >> "$out/dist.log" 2>&1; then
+    cmp -s <(cut -d, -f1-2 "$dist_dir/one/tabular/history.csv") <(cut -d, -f1-2 "$dist_dir/ranks/tabular/history.csv") ||
+      note "warning: NCCL path: the training losses differ from one process (see dist.log and the histories)"
+    note "nccl: mpirun -np ${gpu_count:-1} hito tabular --device cuda ran"
+  else
+    failures+=("the NCCL path of data-parallel training failed (see dist.log)")
+  fi
+  rm -rf "$dist_dir"
+else
+  note "warning: no mpirun here: the NCCL path of data-parallel training was not run"
+fi
+
 # ---- verdict -------------------------------------------------------------------------------------
 if [[ ${#failures[@]} -gt 0 ]]; then
   for f in "${failures[@]}"; do note "FAILED: $f"; done

@@ -29,7 +29,13 @@ if(HITO_WITH_CUDA)
   # scripts/device_bundle.sh). cuBLAS is not linked but opened on first use (kernels/cuda/cublas.h):
   # loading it costs about 200 MB of resident memory, even in runs that never use the GPU.
   target_link_libraries(hito_cuda_deps INTERFACE CUDA::cudart_static ${CMAKE_DL_LIBS} ${CUDNN_LIBRARY})
-  message(STATUS "hito: CUDA back end ON (architectures ${HITO_CUDA_ARCHITECTURES})")
+  # NCCL for the all-reduce of CUDA tensors in data-parallel jobs (dist/nccl.cpp).
+  find_library(HITO_NCCL_LIBRARY NAMES nccl HINTS ${CUDAToolkit_LIBRARY_DIR} /usr/local/cuda/lib64)
+  find_path(HITO_NCCL_INCLUDE_DIR nccl.h HINTS ${CUDAToolkit_INCLUDE_DIRS} /usr/local/cuda/include)
+  if(NOT HITO_NCCL_INCLUDE_DIR)
+    set(HITO_NCCL_LIBRARY "")
+  endif()
+  message(STATUS "hito: CUDA back end ON (architectures ${HITO_CUDA_ARCHITECTURES}), NCCL: ${HITO_NCCL_LIBRARY}")
 else()
   message(STATUS "hito: CUDA back end OFF")
 endif()

@@ -14,3 +14,12 @@ target_include_directories(hito_deps SYSTEM INTERFACE ${STB_INCLUDE_DIR} ${CBLAS
 target_compile_definitions(hito_deps INTERFACE EIGEN_DONT_PARALLELIZE)
 target_link_libraries(hito_deps INTERFACE Eigen3::Eigen OpenMP::OpenMP_CXX nlohmann_json::nlohmann_json
   CLI11::CLI11 ${OPENBLAS_LIBRARY} Threads::Threads)
+
+# MPI (OpenMPI from Debian) for data-parallel training under mpirun (dist/); without it hito runs as
+# one process and refuses an mpirun launch with a clear message.
+find_package(MPI COMPONENTS C)
+if(MPI_C_FOUND)
+  message(STATUS "hito: MPI ON (${MPIEXEC_EXECUTABLE})")
+else()
+  message(STATUS "hito: MPI OFF (install libopenmpi-dev for data-parallel training)")
+endif()

@@ -52,8 +52,13 @@ DataLoader::DataLoader(std::shared_ptr<const ImageSource> images, LoaderTables t
 DataLoader::~DataLoader() { stop_workers(); }
 
 int64_t DataLoader::num_batches() const {
-  int64_t n = size(), b = options_.batch_size;
-  return options_.drop_last ? n / b : (n + b - 1) / b;
+  int64_t n = size(), b = options_.batch_size, rest = n % b;
+  return n / b + (rest > 0 && !options_.drop_last && shard_.keeps(rest) ? 1 : 0);
+}
+
+void DataLoader::set_shard(Shard shard) {
+  stop_workers();
+  shard_ = shard;
 }
 
 void DataLoader::stop_workers() {
@@ -140,8 +145,9 @@ bool DataLoader::next(LoaderBatch& batch) {
 }
 
 LoaderBatch DataLoader::make_batch(int64_t index) const {
-  int64_t begin = index * options_.batch_size;
-  int64_t end = std::min(begin + options_.batch_size, size());
+  int64_t global_begin = index * options_.batch_size;
+  int64_t global_rows = std::min(global_begin + options_.batch_size, size()) - global_begin;
+  int64_t begin = global_begin + shard_.begin(global_rows), end = global_begin + shard_.end(global_rows);
   LoaderBatch batch;
   batch.rows.assign(order_.begin() + begin, order_.begin() + end);
   batch.labels = gather(tables_.labels, batch.rows);

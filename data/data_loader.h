@@ -28,6 +28,7 @@
 
 #include "data/augment.h"
 #include "data/image_source.h"
+#include "data/shard.h"
 #include "engine/tensor.h"
 
 namespace hito::data {
@@ -74,8 +75,10 @@ class DataLoader {
   void start_epoch(int64_t epoch);
   // The next batch of the pass; false at its end. Rethrows an error raised while making a batch.
   bool next(LoaderBatch& batch);
-  int64_t size() const { return static_cast<int64_t>(rows_.size()); }  // rows per pass
+  int64_t size() const { return static_cast<int64_t>(rows_.size()); }  // rows per pass (all ranks)
   int64_t num_batches() const;
+  // From the next start_epoch on, each batch is this rank's slice of the global batch (shard.h).
+  void set_shard(Shard shard);
 
  private:
   LoaderBatch make_batch(int64_t index) const;  // on any thread, on the CPU
@@ -86,6 +89,7 @@ class DataLoader {
   LoaderTables tables_;
   std::vector<int64_t> rows_, order_;
   LoaderOptions options_;
+  Shard shard_;
   int64_t epoch_ = 0;
 
   std::vector<std::thread> workers_;

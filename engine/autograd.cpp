@@ -10,6 +10,27 @@ namespace hito {
 
 namespace {
 thread_local bool grad_mode = true;
+thread_local GradReadyHook::Fn grad_ready_hook;
+
+// For each leaf requiring grad: how many entries of the nodes' input lists still refer to it. The
+// leaf's gradient is final when its count reaches zero (GradReadyHook).
+using LeafUses = std::unordered_map<TensorImpl*, int64_t>;
+
+LeafUses count_leaf_uses(const std::vector<std::shared_ptr<Node>>& order) {
+  LeafUses uses;
+  for (const auto& node : order)
+    for (const Tensor& input : node->inputs)
+      if (input.defined() && input.requires_grad() && input.is_leaf()) ++uses[&input.impl()];
+  return uses;
+}
+
+// Called once a node's gradients are accumulated (or it got none): reports the leaves it was the
+// last user of.
+void release_leaf_uses(const Node& node, LeafUses& uses) {
+  for (const Tensor& input : node.inputs)
+    if (input.defined() && input.requires_grad() && input.is_leaf() && --uses[&input.impl()] == 0)
+      grad_ready_hook(input);
+}
 
 // Nodes reachable from `root`, each after every node that consumes its output (reverse postorder
 // of a depth-first search; iterative, so that deep networks cannot overflow the stack). The list
@@ -50,6 +71,9 @@ bool grad_mode_enabled() { return grad_mode; }
 
 NoGradGuard::NoGradGuard() : previous_(grad_mode) { grad_mode = false; }
 NoGradGuard::~NoGradGuard() { grad_mode = previous_; }
+
+GradReadyHook::GradReadyHook(Fn fn) : previous_(std::move(grad_ready_hook)) { grad_ready_hook = std::move(fn); }
+GradReadyHook::~GradReadyHook() { grad_ready_hook = std::move(previous_); }
 
 bool needs_grad(std::initializer_list<Tensor> inputs) {
   if (!grad_mode) return false;
@@ -93,9 +117,14 @@ void run_backward(const Tensor& root, const Tensor& seed) {
 
   std::unordered_map<Node*, Tensor> pending;  // node -> gradient of its output, summed so far
   pending[root.grad_fn().get()] = gradient;
-  for (const std::shared_ptr<Node>& node : topological_order(root.grad_fn())) {
+  std::vector<std::shared_ptr<Node>> order = topological_order(root.grad_fn());
+  LeafUses leaf_uses = grad_ready_hook ? count_leaf_uses(order) : LeafUses();
+  for (const std::shared_ptr<Node>& node : order) {
     auto it = pending.find(node.get());
-    if (it == pending.end()) continue;  // no gradient flowed to this node
+    if (it == pending.end()) {  // no gradient flowed to this node
+      if (grad_ready_hook) release_leaf_uses(*node, leaf_uses);
+      continue;
+    }
     Tensor grad_output = std::move(it->second);
     pending.erase(it);
     HITO_CHECK(!node->released, "backward() through the graph of '", node->name,
@@ -115,6 +144,7 @@ void run_backward(const Tensor& root, const Tensor& seed) {
         accumulate_leaf(input, std::move(grads[i]));
       }
     }
+    if (grad_ready_hook) release_leaf_uses(*node, leaf_uses);
     node->inputs.clear();  // free the graph: saved tensors go with the closure
     node->backward = nullptr;
     node->released = true;

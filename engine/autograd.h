@@ -55,4 +55,21 @@ void record(Tensor& output, std::string name, std::vector<Tensor> inputs, Node::
 // The engine behind Tensor::backward.
 void run_backward(const Tensor& root, const Tensor& seed);
 
+// While a GradReadyHook is in scope (on this thread), every backward pass calls it once per leaf
+// that requires grad, as soon as that leaf's .grad is final for the pass: right after the last node
+// that feeds the leaf has run (a leaf used by several nodes is reported after the last of them). A
+// data-parallel job starts the all-reduce of a gradient bucket there, while the rest of the backward
+// runs. Leaves reached by no gradient are reported too (their .grad is then unchanged).
+class GradReadyHook {
+ public:
+  using Fn = std::function<void(const Tensor& leaf)>;
+  explicit GradReadyHook(Fn fn);
+  ~GradReadyHook();
+  GradReadyHook(const GradReadyHook&) = delete;
+  GradReadyHook& operator=(const GradReadyHook&) = delete;
+
+ private:
+  Fn previous_;
+};
+
 }  // namespace hito

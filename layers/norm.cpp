@@ -1,6 +1,7 @@
 // BatchNorm and LayerNorm layers.
 #include "layers/norm.h"
 
+#include "dist/sync_batch_norm.h"
 #include "engine/ops.h"
 
 namespace hito {
@@ -21,6 +22,9 @@ Tensor BatchNorm::forward(const Tensor& x) {
     // Kept on the host (see Module::to), for PyTorch state-dict compatibility.
     num_batches_tracked.data<int64_t>()[0] += 1;
   }
+  // Under mpirun each rank holds a slice of the global batch: the statistics are the global ones.
+  if (training && dist::world().distributed())
+    return dist::sync_batch_norm(x, weight, bias, running_mean, running_var, momentum, eps, dist::world());
   return batch_norm(x, weight, bias, running_mean, running_var, training, momentum, eps);
 }
 

@@ -7,7 +7,8 @@
 namespace hito {
 
 // BatchNorm over channel dimension 1: (N, C) and (N, C, L) as BatchNorm1d, (N, C, H, W) as
-// BatchNorm2d (the same arithmetic). freeze_statistics() keeps it in eval mode even when the model
+// BatchNorm2d (the same arithmetic). In a data-parallel job (mpirun) training mode normalises with
+// the statistics of the global batch (dist/sync_batch_norm.h). freeze_statistics() keeps it in eval mode even when the model
 // trains: for fine-tuning a backbone whose statistics must not move.
 class BatchNorm : public Module {
  public:

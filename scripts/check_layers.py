@@ -17,6 +17,7 @@ LAYERS = [
     ["base"],
     ["kernels"],
     ["engine"],
+    ["dist"],
     ["data", "layers", "plot"],
     ["models", "weights"],
     ["apps/eval", "apps/bench"],

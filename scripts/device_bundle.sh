@@ -32,8 +32,8 @@ strip --strip-unneeded "$stage"/bin/*
 # Shared libraries, as the loader resolves them here. Not carried:
 #  - glibc and the GCC runtime (libstdc++, libgcc_s): every Linux that runs nvcc has them, newer
 #    there (Ubuntu 24.04) than here (Debian 12) and backwards compatible;
-#  - the CUDA libraries (cuBLAS, cuBLASLt, cuDNN, the driver): hundreds of MB, and the GPU machine
-#    has the same major versions (PyTorch's CUDA 13 wheels); device_check.sh finds them there.
+#  - the CUDA libraries (cuBLAS, cuBLASLt, cuDNN, NCCL, the driver): hundreds of MB, and the GPU
+#    machine has the same major versions (PyTorch's CUDA 13 wheels); device_check.sh finds them there.
 # Everything else (OpenBLAS, gfortran, gomp, ...) is carried.
 # Opened with dlopen, so never in ldd's list: the driver (by the static CUDA runtime) and cuBLAS (by
 # kernels/cuda/cublas.cu, the major version of the headers it was built with).
@@ -44,7 +44,7 @@ while read -r name path; do
   case "$name" in
     linux-vdso.so.* | ld-linux-* | libc.so.* | libm.so.* | libdl.so.* | librt.so.* | libpthread.so.* | \
       libstdc++.so.* | libgcc_s.so.*) ;;
-    libcuda.so.* | libcublas*.so.* | libcudnn*.so.* | libcudart.so.* | libnvrtc*.so.* | libnvJitLink.so.*)
+    libcuda.so.* | libcublas*.so.* | libcudnn*.so.* | libcudart.so.* | libnvrtc*.so.* | libnvJitLink.so.* | libnccl.so.*)
       cuda_needed+=("$name") ;;
     *)
       [[ -f "$path" ]] || { echo "device_bundle: $name is not resolved here ($path)" >&2; exit 1; }

@@ -3,6 +3,7 @@
 
 #include <chrono>
 
+#include "dist/communicator.h"
 #include "kernels/runtime.h"
 
 namespace hito::bench {
@@ -23,9 +24,30 @@ BenchResult time_steps(const BenchConfig& config, int64_t batch, double flops_pe
     result.steps += 4;
     synchronize(config.device);
     elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    dist::world().broadcast(&elapsed, sizeof elapsed, "the benchmark's clock");
   }
   result.seconds = elapsed;
   return result;
+}
+
+RankShare::RankShare(const Module& model, int64_t batch) : end_(batch) {
+  dist::Communicator& comm = dist::world();
+  if (!comm.distributed()) return;
+  HITO_CHECK(batch >= comm.size(), "a batch of ", batch, " rows cannot be shared by ", comm.size(), " ranks");
+  begin_ = batch * comm.rank() / comm.size();
+  end_ = batch * (comm.rank() + 1) / comm.size();
+  std::vector<Tensor> state;
+  for (const auto& [name, tensor] : model.state_dict()) state.push_back(tensor);
+  parallel_ = std::make_unique<dist::DataParallel>(comm, state, model.trainable_parameters());
+}
+
+void RankShare::backward(const Tensor& loss) {
+  if (!parallel_) {
+    loss.backward();
+    return;
+  }
+  int64_t rows = end_ - begin_;
+  parallel_->backward(loss, static_cast<double>(rows), rows);
 }
 
 const std::map<std::string, Workload>& workloads() {

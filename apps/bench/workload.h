@@ -4,9 +4,12 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "base/types.h"
+#include "dist/data_parallel.h"
+#include "layers/module.h"
 
 namespace hito::bench {
 
@@ -25,8 +28,25 @@ struct BenchResult {
 };
 
 // Runs `step` for warm_up steps, then repeatedly for about config.seconds; synchronizes the device
-// around the timed region.
+// around the timed region. Under mpirun rank 0's clock decides when every rank stops.
 BenchResult time_steps(const BenchConfig& config, int64_t batch, double flops_per_step, const std::function<void()>& step);
+
+// The training workloads under mpirun (`mpirun -np N hito bench`): each rank computes its slice of
+// the global batch, and the gradients are all-reduced as in training (dist/data_parallel.h), so
+// steps/s are steps of the whole batch. With one process: the whole batch and a plain backward.
+class RankShare {
+ public:
+  // Broadcasts rank 0's parameters and buffers when the job is distributed.
+  RankShare(const Module& model, int64_t batch);
+  // This rank's rows of a global batch tensor (N, ...).
+  Tensor rows(const Tensor& global) const { return global.rows(begin_, end_); }
+  // loss.backward(), or the data-parallel backward of this rank's mean loss.
+  void backward(const Tensor& loss);
+
+ private:
+  int64_t begin_ = 0, end_ = 0;
+  std::unique_ptr<dist::DataParallel> parallel_;
+};
 
 using Workload = std::function<BenchResult(const BenchConfig&)>;
 // Every workload by its exact name ("sgemm-1024", "mlp-train", ...), in a stable order.

@@ -8,6 +8,7 @@
 #include "apps/bench/workload.h"
 #include "apps/cli/command.h"
 #include "base/error.h"
+#include "dist/communicator.h"
 #include "kernels/runtime.h"
 
 namespace hito::app {
@@ -48,6 +49,7 @@ void run_bench(const BenchOptions& options) {
                                    {"engine", "hito"},
                                    {"device", device_name(config.device)},
                                    {"threads", config.threads},
+                                   {"ranks", dist::world().size()},
                                    {"batch", r.batch},
                                    {"steps_per_s", steps_per_s},
                                    {"samples_per_s", steps_per_s * r.batch}};

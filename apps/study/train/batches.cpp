@@ -44,17 +44,24 @@ void TensorBatches::start_epoch(int64_t epoch) {
     std::swap(order_[i - 1], order_[static_cast<size_t>(gen.integer(static_cast<int64_t>(i)))]);
 }
 
+// A last batch is served when it has a row (two with drop_last: BatchNorm needs them) and one for
+// each rank.
+static bool kept(int64_t rows, const BatchOptions& options, const data::Shard& shard) {
+  return rows >= (options.drop_last ? 2 : 1) && shard.keeps(rows);
+}
+
 int64_t TensorBatches::batches() const {
   int64_t n = size(), full = n / options_.batch_size, rest = n % options_.batch_size;
-  return full + (rest >= (options_.drop_last ? 2 : 1) ? 1 : 0);
+  return full + (rest > 0 && kept(rest, options_, shard_) ? 1 : 0);
 }
 
 bool TensorBatches::next(Batch& batch) {
   size_t remaining = order_.size() - cursor_;
-  size_t take = std::min<size_t>(remaining, static_cast<size_t>(options_.batch_size));
-  if (take == 0 || (options_.drop_last && take < 2)) return false;
-  batch.rows.assign(order_.begin() + cursor_, order_.begin() + cursor_ + take);
-  cursor_ += take;
+  int64_t take = static_cast<int64_t>(std::min<size_t>(remaining, static_cast<size_t>(options_.batch_size)));
+  if (take == 0 || !kept(take, options_, shard_)) return false;
+  batch.rows.assign(order_.begin() + static_cast<int64_t>(cursor_) + shard_.begin(take),
+                    order_.begin() + static_cast<int64_t>(cursor_) + shard_.end(take));
+  cursor_ += static_cast<size_t>(take);
   batch.inputs.clear();
   for (const Tensor& t : tensors_) batch.inputs.push_back(gather_rows(t, batch.rows).to(options_.device));
   batch.labels = gather_rows(labels_, batch.rows).to(options_.device);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "data/shard.h"
 #include "engine/tensor.h"
 
 namespace hito::study {
@@ -24,10 +25,13 @@ class BatchSource {
   virtual void start_epoch(int64_t epoch) = 0;
   // Fills the next batch; false at the end of the pass.
   virtual bool next(Batch& batch) = 0;
-  // Number of rows a pass visits.
+  // Number of rows a pass visits (over all ranks).
   virtual int64_t size() const = 0;
   // Number of batches a pass yields (sets the length of a learning-rate schedule).
   virtual int64_t batches() const = 0;
+  // From the next start_epoch on, each batch is this rank's slice of the global batch
+  // (data/shard.h); Shard() (the default) serves whole batches.
+  virtual void set_shard(data::Shard shard) = 0;
 };
 
 struct BatchOptions {
@@ -46,12 +50,14 @@ class TensorBatches : public BatchSource {
   bool next(Batch& batch) override;
   int64_t size() const override { return static_cast<int64_t>(rows_.size()); }
   int64_t batches() const override;
+  void set_shard(data::Shard shard) override { shard_ = shard; }
 
  private:
   std::vector<Tensor> tensors_;  // on the CPU; gathered batches are moved to options_.device
   Tensor labels_;
   std::vector<int64_t> rows_, order_;
   BatchOptions options_;
+  data::Shard shard_;
   size_t cursor_ = 0;
 };
 

@@ -37,6 +37,7 @@ class ImageBatches : public BatchSource {
   int64_t size() const override { return loader_.size(); }
   // Counted from the rows and the batch size: no image is read.
   int64_t batches() const override { return loader_.num_batches(); }
+  void set_shard(data::Shard shard) override { loader_.set_shard(shard); }
 
  private:
   data::DataLoader loader_;

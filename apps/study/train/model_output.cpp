@@ -1,6 +1,8 @@
 // Writing and reading model folders.
 #include "apps/study/train/model_output.h"
 
+#include "dist/communicator.h"
+
 #include <cmath>
 #include <unordered_map>
 
@@ -85,6 +87,8 @@ void evaluate_splits(ModelOutputs& outputs, TrainTarget& target, BatchSource& va
 }
 
 fs::path write_model_folder(const PreparedData& data, const std::string& name, const ModelOutputs& outputs) {
+  // In a data-parallel job every rank holds the same model and outputs; rank 0 alone writes them.
+  if (!dist::world().is_writer()) return data.run_dir / name;
   OutputDir folder(data.run_dir / name);
   const fs::path& dir = folder.path();
 
@@ -179,6 +183,7 @@ SavedPredictions read_predictions(const fs::path& model_dir, const std::string& 
 }
 
 void print_model_scores(const fs::path& folder) {
+  if (!dist::world().is_writer()) return;  // the folder is rank 0's
   const eval::MetricsFile metrics = eval::read_metrics_file(folder / kMetricsFile);
   const std::string name = folder.filename().string();
   auto with_interval = [](const eval::SplitMetrics& s, const std::string& metric, double value) {

@@ -8,9 +8,11 @@
 
 #include "apps/eval/metrics.h"
 #include "apps/study/train/progress.h"
+#include "dist/data_parallel.h"
 #include "engine/autograd.h"
 #include "engine/ops.h"
 #include "engine/optim/schedule.h"
+#include "engine/random.h"
 
 namespace hito::study {
 
@@ -72,6 +74,34 @@ std::string describe_non_finite(const Tensor& input, const std::vector<std::stri
   if (bad_rows.size() > 10) text << ", ... (" << bad_rows.size() << " in all)";
   return text.str();
 }
+// While alive, `source` serves this rank's slice of each global batch; whole batches again after.
+class ShardScope {
+ public:
+  ShardScope(BatchSource& source, const dist::Communicator& comm) : source_(source) {
+    source_.set_shard(data::Shard(comm.rank(), comm.size()));
+  }
+  ~ShardScope() { source_.set_shard(data::Shard()); }
+  ShardScope(const ShardScope&) = delete;
+  ShardScope& operator=(const ShardScope&) = delete;
+
+ private:
+  BatchSource& source_;
+};
+
+// The data-parallel side of train(), under mpirun: rank 0's initial weights on every rank, and the
+// all-reduced gradients of the global batch.
+std::unique_ptr<dist::DataParallel> make_data_parallel(const Module& module, const std::vector<ParamGroup>& groups,
+                                                       dist::Communicator& comm) {
+  if (!comm.distributed()) return nullptr;
+  std::vector<Tensor> state, trainable;
+  for (const auto& [name, tensor] : module.state_dict()) state.push_back(tensor);
+  for (const ParamGroup& group : groups) trainable.insert(trainable.end(), group.params.begin(), group.params.end());
+  // Dropout masks differ between ranks (rank 0 draws as one process would).
+  Generator& gen = default_generator();
+  gen.reseed(gen.seed() + 0x9E3779B97F4A7C15ull * static_cast<uint64_t>(comm.rank()));
+  return std::make_unique<dist::DataParallel>(comm, state, std::move(trainable));
+}
+
 }  // namespace
 
 Tensor balanced_class_weights(const std::vector<int64_t>& labels, int64_t num_classes) {
@@ -142,14 +172,20 @@ TrainResult train(TrainTarget& target, BatchSource& train_rows, BatchSource& val
   HITO_CHECK(config.epochs >= 1, "epochs must be >= 1, got ", config.epochs);
   std::vector<ParamGroup> groups = target.param_groups;
   if (groups.empty()) groups = single_group(target.module->trainable_parameters(), config.lr, config.weight_decay);
+  dist::Communicator& comm = dist::world();
+  std::unique_ptr<dist::DataParallel> parallel = make_data_parallel(*target.module, groups, comm);
+  ShardScope shard(train_rows, comm);  // before batches(): a last batch with fewer rows than ranks is dropped
   auto optimizer = make_optimizer(groups, config);
   int64_t batches_per_epoch = train_rows.batches();
   HITO_CHECK(batches_per_epoch > 0, "train: the training split yielded no batches");
   auto schedule = make_schedule(config.schedule, config.epochs * batches_per_epoch,
                                 config.warmup_epochs * batches_per_epoch);
 
+  bool weighted = config.class_weighted && class_weights.defined();
+  std::vector<float> weight_of_class = weighted ? class_weights.to_vector<float>() : std::vector<float>();
+
   TrainResult result;
-  ProgressBar progress(config.label, config.progress);
+  ProgressBar progress(config.label, config.progress && comm.is_writer());
   NamedTensors best = snapshot(*target.module);
   int64_t since_best = 0, step = 0;
   auto run_start = Clock::now();
@@ -161,29 +197,43 @@ TrainResult train(TrainTarget& target, BatchSource& train_rows, BatchSource& val
     train_rows.start_epoch(epoch);
     progress.start_epoch(epoch, config.epochs, train_rows.size());
     double loss_sum = 0.0;
-    int64_t rows_done = 0, batch_index = 0;
+    int64_t rows_done = 0, batch_index = 0;  // over all ranks
     std::vector<int64_t> seen_labels, seen_predictions;
     Batch batch;
     while (train_rows.next(batch)) {
       schedule->apply(*optimizer, step++);
       optimizer->zero_grad();
       Tensor logits = target.logits(batch);
-      if (config.class_weighted && class_weights.defined()) loss_options.class_weight = class_weights.to(logits.device());
+      if (weighted) loss_options.class_weight = class_weights.to(logits.device());
       Tensor loss = cross_entropy(logits, batch.labels, loss_options);
       float loss_value = loss.item();
       check_finite_loss(loss_value, batch, target, epoch, batch_index);
-      loss.backward();
+      std::vector<int64_t> labels = batch.labels.to(Device::CPU).to_vector<int64_t>();
+      int64_t b = static_cast<int64_t>(batch.rows.size());
+      double batch_loss = loss_value;
+      if (parallel) {
+        // This rank's share of the global loss: its rows' weight (their count when unweighted).
+        double weight = 0.0;
+        for (int64_t y : labels) weight += weighted ? weight_of_class[static_cast<size_t>(y)] : 1.0;
+        dist::GlobalLoss global = parallel->backward(loss, weight, b);
+        batch_loss = global.loss;
+        b = global.rows;
+      } else {
+        loss.backward();
+      }
       if (config.grad_clip > 0) clip_grad_norm(target.module->trainable_parameters(), config.grad_clip);
       optimizer->step();
-      int64_t b = static_cast<int64_t>(batch.rows.size());
-      loss_sum += loss_value * b;
+      loss_sum += batch_loss * b;
       rows_done += b;
       ++batch_index;
-      std::vector<int64_t> labels = batch.labels.to(Device::CPU).to_vector<int64_t>();
       std::vector<int64_t> predicted = argmax(logits.detach(), 1).to(Device::CPU).to_vector<int64_t>();
       seen_labels.insert(seen_labels.end(), labels.begin(), labels.end());
       seen_predictions.insert(seen_predictions.end(), predicted.begin(), predicted.end());
       progress.update(rows_done, loss_sum / rows_done);
+    }
+    if (parallel) {  // every rank's rows, for the training balanced accuracy
+      seen_labels = comm.all_gather(seen_labels, "the gathering of the epoch's training labels");
+      seen_predictions = comm.all_gather(seen_predictions, "the gathering of the epoch's training predictions");
     }
     Evaluation val = evaluate(target, val_rows, config.class_weighted ? class_weights : Tensor());
     EpochRecord record;

@@ -2,7 +2,9 @@
 // learning-rate schedule, class-weighted cross-entropy, early stopping on the validation split's
 // balanced accuracy with patience, best-checkpoint keeping, a progress bar, and a NaN/Inf guard that
 // stops the run and names the input columns and rows that carry non-finite values (the practical's
-// rule: a NaN loss is a data problem).
+// rule: a NaN loss is a data problem). Under mpirun the loop is data-parallel (dist/data_parallel.h,
+// docs/DISTRIBUTED.md): each rank trains on its slice of every global batch, and all end with the
+// same weights.
 #pragma once
 
 #include <functional>
