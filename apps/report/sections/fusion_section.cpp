@@ -141,8 +141,8 @@ void build_fusion_section(const ReportContext& context, Report& report) {
         test = it != t->intervals.end() ? Cell::interval(it->second) : Cell::number(t->metrics.balanced_accuracy);
       }
     }
-    summary.rows.push_back({name, how_it_fuses(config), val, test, Cell::number(number_at(config, "fit_seconds"), 2),
-                            Cell::number(number_at(config, "predict_seconds"), 3)});
+    summary.rows.push_back({name, how_it_fuses(config), val, test, Cell::of_kind(number_at(config, "fit_seconds"), NumberKind::Seconds),
+                            Cell::of_kind(number_at(config, "predict_seconds"), NumberKind::Seconds)});
     extras.emplace_back(config.value("kind", name), extra);
   }
   section.table(summary);
