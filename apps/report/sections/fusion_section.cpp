@@ -125,7 +125,7 @@ void build_fusion_section(const ReportContext& context, Report& report) {
   section.paragraph("How each fusion combines the metadata and the image. Scores here are the model folders' own; the "
                     "evaluation section compares every model on the same test images.");
   Table summary;
-  summary.header = {"model", "how", "validation bacc", "test bacc [95% CI]", "fit (s)", "predict (s)"};
+  summary.header = {"model", "how", "validation bacc", "test bacc [95% CI]", "fit time", "predict time"};
   std::vector<std::pair<std::string, json>> extras;
   for (const auto& dir : folders) {
     const std::string name = dir.filename().string();
