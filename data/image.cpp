@@ -45,6 +45,12 @@ void check_encodable(const Image& image) {
 Image::Image(int64_t height, int64_t width, int64_t channels, uint8_t fill)
     : height(height), width(width), channels(channels), pixels(static_cast<size_t>(height * width * channels), fill) {}
 
+bool has_image_header(std::string_view bytes) {
+  int width = 0, height = 0, channels = 0;
+  return stbi_info_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()), static_cast<int>(bytes.size()), &width,
+                               &height, &channels) != 0;
+}
+
 std::string try_decode_image(std::string_view bytes, int channels, Image& out) {
   HITO_CHECK(channels == 1 || channels == 3, "decode_image: channels must be 1 or 3, got ", channels);
   if (bytes.empty()) return "empty file, not an image";

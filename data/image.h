@@ -35,6 +35,10 @@ Image decode_image_bytes(std::string_view bytes, const std::string& name, int ch
 // the bytes are not a decodable image ("truncated JPEG (no end-of-image marker)", ...).
 std::string try_decode_image(std::string_view bytes, int channels, Image& out);
 
+// Whether the bytes begin like an image file this module decodes (JPEG, PNG, BMP, GIF, ...): the
+// header only, nothing decoded. A licence file or a CSV caught by a glob answers false.
+bool has_image_header(std::string_view bytes);
+
 // Encoded file contents; quality 1..100.
 std::string encode_jpeg(const Image& image, int quality = 90);
 std::string encode_png(const Image& image);

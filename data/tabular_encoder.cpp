@@ -139,6 +139,26 @@ std::vector<std::string> TabularEncoder::numeric_names() const {
   return names;
 }
 
+std::vector<UnseenValues> TabularEncoder::unseen_values(const CsvTable& table) const {
+  std::vector<UnseenValues> all;
+  for (const CategoricalEncoding& e : categoricals_) {
+    const int64_t c = table.column(e.column);
+    if (c < 0) continue;  // transform() names the missing column
+    UnseenValues unseen{e.column, 0, {}};
+    for (const auto& row : table.rows) {
+      const std::string& cell = row[static_cast<size_t>(c)];
+      if (missing_.is_missing(cell)) continue;
+      const std::string value(trim(cell));
+      if (std::binary_search(e.vocabulary.begin(), e.vocabulary.end(), value)) continue;
+      ++unseen.rows;
+      auto at = std::lower_bound(unseen.values.begin(), unseen.values.end(), value);
+      if (at == unseen.values.end() || *at != value) unseen.values.insert(at, value);
+    }
+    if (unseen.rows > 0) all.push_back(std::move(unseen));
+  }
+  return all;
+}
+
 std::vector<std::string> TabularEncoder::feature_names() const {
   std::vector<std::string> names = numeric_names();
   for (const auto& e : categoricals_) {

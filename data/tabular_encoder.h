@@ -37,6 +37,13 @@ struct CategoricalEncoding {
   bool indicator = false;
 };
 
+// The values of one categorical column that training never saw (encoded as its unknown slot).
+struct UnseenValues {
+  std::string column;
+  int64_t rows = 0;                  // cells with such a value
+  std::vector<std::string> values;   // the distinct values, sorted
+};
+
 struct EncodedTable {
   Tensor tabular, numeric, codes;
 };
@@ -51,6 +58,9 @@ class TabularEncoder {
                             const std::vector<int64_t>& train_rows, const MissingValues& missing);
   // Encodes every row of `table` (which must have the feature columns; others are ignored).
   EncodedTable transform(const CsvTable& table) const;
+  // Per categorical column with any, the values of `table` that transform() maps to the unknown slot
+  // (missing cells are imputed, not unknown).
+  std::vector<UnseenValues> unseen_values(const CsvTable& table) const;
 
   std::vector<std::string> feature_names() const;  // columns of `tabular`
   std::vector<std::string> numeric_names() const;  // columns of `numeric`

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <sstream>
 
 namespace hito::plot {
 
@@ -74,11 +75,35 @@ void draw_legend_marker(Svg& svg, const LegendItem& item, double x, double y) {
 }
 }  // namespace
 
+namespace {
+// The title's words in lines that fit `width` (a word longer than a line gets a line of its own).
+std::vector<std::string> wrap_words(const std::string& text, double width, double font_size) {
+  constexpr double kBoldWidening = 1.08;  // text_width measures regular weight
+  std::vector<std::string> lines;
+  std::string line, word;
+  std::istringstream words(text);
+  while (words >> word) {
+    std::string longer = line.empty() ? word : line + " " + word;
+    if (!line.empty() && text_width(longer, font_size) * kBoldWidening > width) {
+      lines.push_back(line);
+      line = word;
+    } else {
+      line = longer;
+    }
+  }
+  if (!line.empty()) lines.push_back(line);
+  return lines;
+}
+}  // namespace
+
 double draw_header(Svg& svg, const std::string& title, const std::vector<LegendItem>& legend) {
   double y = kPad;
   if (!title.empty()) {
-    svg.text(kPad, y + kTitleSize, title, {kTitleSize, Anchor::Start, kInk, true});
-    y += kTitleSize + 10;
+    for (const std::string& line : wrap_words(title, svg.width() - 2 * kPad, kTitleSize)) {
+      svg.text(kPad, y + kTitleSize, line, {kTitleSize, Anchor::Start, kInk, true});
+      y += kTitleSize * 1.3;
+    }
+    y += 10 - kTitleSize * 0.3;
   }
   if (!legend.empty()) {
     double x = kPad, row_y = y + kLegendSize / 2 + 2;

@@ -39,4 +39,10 @@ LoadReport load_pretrained(Module& model, const std::filesystem::path& path, con
   return load_pretrained(model, read_safetensors(path).tensors, options, path.string());
 }
 
+std::optional<InputNormalisation> input_normalisation(const std::map<std::string, std::string>& metadata) {
+  auto input = metadata.find("input");
+  if (input == metadata.end() || input->second.find("pixel/127.5 - 1") == std::string::npos) return std::nullopt;
+  return InputNormalisation{{0.5f, 0.5f, 0.5f}, {0.5f, 0.5f, 0.5f}, input->second};
+}
+
 }  // namespace hito

@@ -2,7 +2,10 @@
 // weights/convert_torchvision.py, or files saved by hito) into a model by name.
 #pragma once
 
+#include <array>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,5 +29,15 @@ struct PretrainedOptions {
 LoadReport load_pretrained(Module& model, const std::filesystem::path& path, const PretrainedOptions& options = {});
 LoadReport load_pretrained(Module& model, const NamedTensors& tensors, const PretrainedOptions& options = {},
                            const std::string& source = "named tensors");
+
+// The input normalisation a checkpoint states in its safetensors metadata, on the [0, 1] pixel scale
+// (x = (pixel / 255 - mean) / std). An "input" entry naming "pixel/127.5 - 1" (the MobileNetV2 of
+// ../shared/weights) is mean = std = 0.5; `statement` is the metadata's own words. nullopt when the
+// metadata states nothing hito understands.
+struct InputNormalisation {
+  std::array<float, 3> mean{}, std{};
+  std::string statement;
+};
+std::optional<InputNormalisation> input_normalisation(const std::map<std::string, std::string>& metadata);
 
 }  // namespace hito

@@ -14,7 +14,7 @@ void register_evaluate(CLI::App& app) {
   auto resamples = std::make_shared<int64_t>(1000);
   CLI::App* command = app.add_subcommand(
       "evaluate", "Score every model of the run on the test split, per subgroup, with lesion-bootstrap intervals");
-  add_common_options(*command, *common);
+  add_common_options(*command, *common, DeviceFlag::No);
   command->add_option("--resamples", *resamples, "Bootstrap resamples (lesions drawn with replacement)")
       ->capture_default_str();
   command->callback([common, resamples] {

@@ -67,7 +67,7 @@ void register_fuse(CLI::App& app) {
   command->add_option("--branch-width", o->branch_width, "joint: width of each modality's branch")->capture_default_str();
   command->add_option("--cnn-width", o->cnn_width, "joint, scratch: channels of the first block")->capture_default_str();
   command->add_option("--cnn-depth", o->cnn_depth, "joint, scratch: convolution blocks")->capture_default_str();
-  command->add_flag("--augment,!--no-augment", o->augment, "joint: training augmentation (default on)");
+  add_switch(*command, "augment", o->augment, "joint: training augmentation");
   auto* epochs = command->add_option("--epochs", o->train.epochs, "Maximum epochs (default 100 early, 30 joint)");
   auto* patience = command->add_option("--patience", o->train.patience, "Epochs without a better val balanced accuracy (default 15 early, 8 joint)");
   auto* lr = command->add_option("--lr", o->train.lr, "Learning rate (default 0.01 early, 0.001 joint)");

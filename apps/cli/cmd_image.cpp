@@ -34,7 +34,7 @@ void register_image(CLI::App& app) {
   command->add_option("--depth", o->depth, "scratch: convolution blocks")->capture_default_str();
   command->add_option("--size", o->size, "Square input size (default 224 finetune, 96 scratch)");
   command->add_flag("--keep-aspect", o->keep_aspect, "Centre-crop to a square before resizing (default: stretch)");
-  command->add_flag("--augment,!--no-augment", o->augment, "Training augmentation from the loader (default on)");
+  add_switch(*command, "augment", o->augment, "Training augmentation from the loader");
   command->add_option("--epochs", o->train.epochs, "Maximum epochs")->capture_default_str();
   command->add_option("--patience", o->train.patience, "Epochs without a better val balanced accuracy")
       ->capture_default_str();
@@ -44,8 +44,7 @@ void register_image(CLI::App& app) {
   command->add_option("--schedule", o->train.schedule, "constant, step, cosine or onecycle")->capture_default_str();
   command->add_option("--label-smoothing", o->train.label_smoothing, "Cross-entropy label smoothing")
       ->capture_default_str();
-  command->add_flag("--class-weighted,!--no-class-weighted", o->train.class_weighted,
-                    "Inverse-frequency class weights (default on)");
+  add_switch(*command, "class-weights", o->train.class_weighted, "Inverse-frequency class weights in the loss");
   command->add_option("--batch-size", o->batch_size, "Rows per step (default 256 head, 32 images)");
   command->add_flag("--smoke", o->smoke, "One epoch, to check the wiring");
   add_common_options(*command, *common);

@@ -28,7 +28,7 @@ void register_prepare(CLI::App& app) {
   command->add_option("--leak-threshold", flags->leak_threshold,
                       "Drop a column whose lone balanced accuracy on the training split reaches this")
       ->capture_default_str();
-  add_common_options(*command, *common);
+  add_common_options(*command, *common, DeviceFlag::No);
   command->callback([flags, common] {
     apply_common_options(*common);
     study::PrepareOptions options;

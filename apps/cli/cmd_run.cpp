@@ -1,5 +1,7 @@
 // `hito run [--data DIR --preset NAME] [--run DIR] [--smoke | --full]`: the main job, the whole study
-// in order (apps/cli/run_plan.h), each step printed as the command that reruns it alone.
+// in order (apps/cli/run_plan.h), each step printed as the command that reruns it alone. Every input is
+// checked before step 1; progress (step headers, epochs, the time left) goes to stderr, the results
+// (the table of steps and their times, the report's path) to stdout.
 #include <chrono>
 #include <cstdio>
 
@@ -7,6 +9,7 @@
 #include "apps/cli/commands.h"
 #include "apps/cli/run_plan.h"
 #include "base/error.h"
+#include "weights/safetensors.h"
 
 namespace hito::app {
 
@@ -15,6 +18,24 @@ struct RunFlags {
   StudyOptions study;
   bool smoke = false, full = false, no_pretrained = false;
 };
+
+// The folders and files the study reads, checked before anything runs (not at step 6).
+void check_inputs(const StudyOptions& o) {
+  namespace fs = std::filesystem;
+  HITO_CHECK(o.data_dir.empty() || fs::is_directory(o.data_dir), "--data ", o.data_dir, ": no such folder");
+  HITO_CHECK(o.config.empty() || fs::is_regular_file(o.config), "--config ", o.config, ": no such file");
+  HITO_CHECK(o.weights.empty() || fs::is_regular_file(o.weights), "--weights ", o.weights, ": no such file");
+  if (!o.weights.empty()) read_safetensors(o.weights);  // a readable checkpoint, or an error naming it
+}
+
+std::string duration_text(double seconds) {
+  char text[32];
+  const int total = static_cast<int>(seconds + 0.5);
+  if (total < 60) std::snprintf(text, sizeof text, "%d s", total);
+  else if (total < 3600) std::snprintf(text, sizeof text, "%d min %02d s", total / 60, total % 60);
+  else std::snprintf(text, sizeof text, "%d h %02d min", total / 3600, total % 3600 / 60);
+  return text;
+}
 
 void run_study(const RunFlags& flags, const CommonOptions& common) {
   apply_common_options(common);
@@ -26,17 +47,17 @@ void run_study(const RunFlags& flags, const CommonOptions& common) {
   options.level = flags.smoke ? StudyLevel::Smoke : flags.full ? StudyLevel::Full : StudyLevel::Quick;
   if (flags.no_pretrained) options.weights.clear();
   else if (options.weights.empty()) options.weights = find_default_weights().string();
+  check_inputs(options);
   if (options.weights.empty())
-    std::printf("no pretrained backbone found (../shared/weights/mobilenet_v2_imagenet.safetensors or --weights): "
-                "the image models are trained from scratch\n");
+    std::fprintf(stderr, "no pretrained backbone found (../shared/weights/mobilenet_v2_imagenet.safetensors or "
+                 "--weights): the image models are trained from scratch\n");
 
   std::vector<StudyStep> steps = plan_study(options);
   std::vector<double> seconds;
   auto start = std::chrono::steady_clock::now();
   for (size_t i = 0; i < steps.size(); ++i) {
-    std::printf("\n[%zu/%zu] %s\n$ %s\n", i + 1, steps.size(), steps[i].title.c_str(),
-                format_command(steps[i].args).c_str());
-    std::fflush(stdout);
+    std::fprintf(stderr, "\n[%zu/%zu] %s\n$ %s\n", i + 1, steps.size(), steps[i].title.c_str(),
+                 format_command(steps[i].args).c_str());
     auto step_start = std::chrono::steady_clock::now();
     try {
       run_command_line(steps[i].args);
@@ -44,11 +65,18 @@ void run_study(const RunFlags& flags, const CommonOptions& common) {
       HITO_FAIL("step ", i + 1, " (", format_command(steps[i].args), ") failed: ", e.what());
     }
     seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - step_start).count());
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const size_t left = steps.size() - i - 1;
+    // The steps differ in cost (training dominates), so this is the pace so far, not a promise.
+    if (left > 0)
+      std::fprintf(stderr, "[%zu/%zu] done in %s; %s so far, about %s left at this pace (%zu step%s)\n", i + 1,
+                   steps.size(), duration_text(seconds.back()).c_str(), duration_text(elapsed).c_str(),
+                   duration_text(elapsed / (i + 1) * left).c_str(), left, left == 1 ? "" : "s");
   }
   double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("\nstudy done in %.1f s:\n", total);
+  std::printf("\nstudy done in %s:\n", duration_text(total).c_str());
   for (size_t i = 0; i < steps.size(); ++i)
-    std::printf("  %7.1f s  %s\n", seconds[i], format_command(steps[i].args).c_str());
+    std::printf("  %2zu  %12s  %s\n", i + 1, duration_text(seconds[i]).c_str(), format_command(steps[i].args).c_str());
   std::printf("report: %s\n", (std::filesystem::path(options.run_dir) / "report.html").string().c_str());
 }
 }  // namespace

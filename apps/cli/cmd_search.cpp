@@ -18,7 +18,7 @@ void register_search(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--epochs", o->base.epochs, "Maximum epochs per trial")->capture_default_str();
   command->add_option("--patience", o->base.patience, "Early-stopping patience per trial")->capture_default_str();
-  command->add_flag("!--no-class-weights", o->base.class_weighted, "Plain cross-entropy in every trial");
+  add_switch(*command, "class-weights", o->base.class_weighted, "Inverse-frequency class weights in every trial");
   command->add_flag("--progress", o->progress, "Per-epoch progress of each trial");
   command->add_flag("--smoke", o->smoke, "One epoch per trial, to check the wiring");
   add_common_options(*command, *common);

@@ -16,7 +16,7 @@ void register_synth(CLI::App& app) {
   command->add_option("--n", options->n, "Number of images")->capture_default_str();
   command->add_option("--width", options->width, "Image width")->capture_default_str();
   command->add_option("--height", options->height, "Image height")->capture_default_str();
-  add_common_options(*command, *common);
+  add_common_options(*command, *common, DeviceFlag::No);
   command->callback([options, common, out] {
     apply_common_options(*common);
     options->out_dir = *out;

@@ -1,6 +1,8 @@
 // The subcommands of `hito`: one register_<name>() per apps/cmd_<name>.cpp.
 #include "apps/cli/commands.h"
 
+#include "apps/cli/command.h"
+
 namespace hito::app {
 
 void register_bench(CLI::App& app);
@@ -39,6 +41,7 @@ void register_commands(CLI::App& app) {
 
 void run_command_line(const std::vector<std::string>& args) {
   CLI::App app{"hito"};
+  use_hito_help(app);
   app.require_subcommand(1);
   register_commands(app);
   // CLI11 takes a vector of arguments in reverse order.

@@ -1,6 +1,8 @@
 // The hyperparameter flags of the tabular MLP.
 #include "apps/cli/hyper_flags.h"
 
+#include "apps/cli/command.h"
+
 namespace hito::app {
 
 nlohmann::json HyperFlags::overrides() const {
@@ -29,9 +31,8 @@ std::shared_ptr<HyperFlags> add_hyper_flags(CLI::App& command, const study::Tabu
   f->given.emplace_back("patience", command.add_option("--patience", h.patience,
                                                        "Epochs without a better val balanced accuracy before stopping")
                                         ->capture_default_str());
-  // --no-class-weights sets class_weighted to false.
-  f->given.emplace_back("class_weighted", command.add_flag("!--no-class-weights", h.class_weighted,
-                                                           "Plain cross-entropy (default: inverse-frequency class weights)"));
+  f->given.emplace_back("class_weighted",
+                        add_switch(command, "class-weights", h.class_weighted, "Inverse-frequency class weights in the loss"));
   return f;
 }
 

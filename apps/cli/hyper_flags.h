@@ -1,5 +1,5 @@
 // The hyperparameter flags of the tabular MLP (--width, --depth, --dropout, --lr, --weight-decay,
-// --batch-size, --epochs, --patience, --no-class-weights, optionally --mode), shared by `hito tabular`
+// --batch-size, --epochs, --patience, --class-weights/--no-class-weights, optionally --mode), shared by `hito tabular`
 // and `hito pixels`. Only the flags given explicitly become overrides, so that they win over --config.
 #pragma once
 

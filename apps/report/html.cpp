@@ -1,7 +1,9 @@
 // HTML escaping, data URIs, formatting and tables (see html.h).
 #include "apps/report/html.h"
 
+#include <cctype>
 #include <cmath>
+#include <cstdio>
 
 #include "plot/axis.h"
 #include "data/csv_columns.h"
@@ -42,6 +44,48 @@ std::string format_interval(double estimate, double lower, double upper, int dec
 
 std::string format_interval(const eval::Interval& interval, int decimals) {
   return format_interval(interval.estimate, interval.lower, interval.upper, decimals);
+}
+
+NumberKind number_kind(std::string_view name) {
+  std::string n(name);
+  for (char& c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto has = [&](std::string_view part) { return n.find(part) != std::string::npos; };
+  auto ends = [&](std::string_view end) { return n.size() >= end.size() && n.compare(n.size() - end.size(), end.size(), end) == 0; };
+  if (n == "lr" || ends("_lr") || n.rfind("lr_", 0) == 0 || has("learning_rate") || has("learning rate") || has("decay"))
+    return NumberKind::Rate;
+  if (has("seconds") || ends("_s") || has("time")) return NumberKind::Seconds;
+  return NumberKind::Score;
+}
+
+std::string format_duration(double seconds) {
+  if (!std::isfinite(seconds)) return "-";
+  char text[48];
+  if (seconds < 0.001) std::snprintf(text, sizeof text, "%.2f ms", seconds * 1000);
+  else if (seconds < 1) std::snprintf(text, sizeof text, "%.0f ms", seconds * 1000);
+  else if (seconds < 60) std::snprintf(text, sizeof text, "%.1f s", seconds);
+  else if (seconds < 3600) std::snprintf(text, sizeof text, "%d min %02d s", int(seconds) / 60, int(seconds + 0.5) % 60);
+  else std::snprintf(text, sizeof text, "%d h %02d min", int(seconds) / 3600, int(seconds) % 3600 / 60);
+  return text;
+}
+
+std::string format_number_of_kind(double value, NumberKind kind) {
+  if (!std::isfinite(value)) return "-";
+  if (kind == NumberKind::Seconds) return format_duration(value);
+  if (kind == NumberKind::Score || value == 0) return plot::format_number(value, 3);
+  char text[32];
+  std::snprintf(text, sizeof text, std::abs(value) < 0.01 ? "%.1e" : "%.3g", value);
+  return text;
+}
+
+std::string count_of(int64_t n, std::string_view singular, std::string_view plural) {
+  std::string word = n == 1 ? std::string(singular) : plural.empty() ? std::string(singular) + "s" : std::string(plural);
+  return std::to_string(n) + " " + word;
+}
+
+Cell Cell::of_kind(double value, NumberKind kind) {
+  Cell c(format_number_of_kind(value, kind));
+  c.numeric = true;
+  return c;
 }
 
 Cell Cell::number(double value, int decimals) {
@@ -86,6 +130,8 @@ Table table_from_csv(const data::CsvTable& csv, int decimals) {
         row.emplace_back(csv.rows[r][c]);
       else if (whole[c] && std::isfinite(values[c][r]))
         row.push_back(Cell::count(static_cast<int64_t>(values[c][r])));
+      else if (NumberKind kind = number_kind(csv.header[c]); kind != NumberKind::Score)
+        row.push_back(Cell::of_kind(values[c][r], kind));
       else
         row.push_back(Cell::number(values[c][r], decimals));
     }

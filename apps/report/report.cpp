@@ -47,7 +47,14 @@ p { margin: 8px 0 12px; max-width: 80ch; }
 .facts div { background: #f7f8fa; border: 1px solid var(--line); border-radius: 8px; padding: 8px 12px; min-width: 0; }
 .facts dt { font-size: 12px; color: var(--muted); text-transform: uppercase; letter-spacing: .05em; }
 .facts dd { margin: 2px 0 0; font-weight: 600; overflow-wrap: anywhere; }
-.table-wrap { overflow-x: auto; margin: 10px 0 18px; }
+.table-wrap { overflow-x: auto; max-width: 100%; margin: 10px 0 18px; }
+.table-wrap td:first-child, .table-wrap th:first-child { position: sticky; left: 0; z-index: 1;
+  background: var(--card); box-shadow: inset -1px 0 0 var(--line); }
+.table-wrap thead th:first-child { background: #f0f2f5; z-index: 2; }
+details { margin: 6px 0 16px; font-size: 13.5px; }
+details summary { cursor: pointer; color: var(--accent); }
+details pre { background: #f7f8fa; border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px;
+  max-height: 420px; overflow: auto; font-size: 12.5px; }
 table { border-collapse: collapse; font-size: 13.5px; min-width: 40%; }
 caption { text-align: left; font-weight: 600; padding: 0 0 6px; color: var(--ink); }
 th, td { padding: 6px 12px; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; }
@@ -63,6 +70,7 @@ figure { margin: 0; background: #fff; border: 1px solid var(--line); border-radi
 figure.wide { flex-basis: 100%; }
 figure svg, figure img { display: block; max-width: 100%; height: auto; }
 figure.wide svg, figure.wide img { margin: 0 auto; }
+figure.wide img { min-width: min(100%, 760px); }  /* small image grids (explanations) at a readable size */
 figcaption { font-size: 13px; color: var(--muted); margin-top: 6px; width: min-content; min-width: 100%; }
 footer { color: var(--muted); font-size: 12px; text-align: center; padding: 10px 0 30px; }
 @media (max-width: 900px) {

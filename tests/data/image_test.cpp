@@ -67,6 +67,15 @@ TEST(Image, EncodesAndDecodesBack) {
   fs::remove_all(dir);
 }
 
+TEST(Image, TellsImageHeadersFromOtherFiles) {
+  data::Image image(4, 6, 3, 128);
+  EXPECT_TRUE(data::has_image_header(data::encode_png(image)));
+  EXPECT_TRUE(data::has_image_header(data::encode_jpeg(image)));
+  EXPECT_FALSE(data::has_image_header("Copyright 2010 Google. Licensed under CC BY 2.0.\n"));
+  EXPECT_FALSE(data::has_image_header("id,dx,age\n1,nv,40\n"));
+  EXPECT_FALSE(data::has_image_header(""));
+}
+
 TEST(Image, BadFilesGiveErrorsNamingTheFile) {
   fs::path dir = testing::temp_dir("image-bad");
   std::string jpeg = read_file(fixture_path("data/rgb.jpg"));

@@ -84,6 +84,17 @@ TEST(LineChart, WellFormedEscapedWithGapsAndHighlight) {
   EXPECT_EQ(count(svg, "<polyline"), 3u);
 }
 
+TEST(LineChart, LongTitlesWrapInsideTheDrawing) {
+  LineChart chart = learning_curve();
+  chart.width = 300;
+  chart.title = "Validation balanced accuracy per epoch of the image model fine-tuned on the HAM10000 images";
+  std::string svg = render_line_chart(chart);
+  EXPECT_TRUE(testing::well_formed_xml(svg));
+  EXPECT_EQ(svg.find(chart.title + "</text>"), std::string::npos);  // not one line
+  EXPECT_NE(svg.find(">Validation balanced accuracy per"), std::string::npos);
+  EXPECT_NE(svg.find("images</text>"), std::string::npos);  // the last words are drawn too
+}
+
 TEST(LineChart, NoDataPlaceholder) {
   LineChart empty;
   empty.title = "Nothing yet";

@@ -86,6 +86,27 @@ TEST(Csv, TableFromCsvFormatsColumns) {
   EXPECT_FALSE(table.rows[0][0].numeric);
 }
 
+TEST(Html, NumbersFormattedByKind) {
+  EXPECT_EQ(number_kind("lr"), NumberKind::Rate);
+  EXPECT_EQ(number_kind("weight_decay"), NumberKind::Rate);
+  EXPECT_EQ(number_kind("backbone_lr"), NumberKind::Rate);
+  EXPECT_EQ(number_kind("fit_seconds"), NumberKind::Seconds);
+  EXPECT_EQ(number_kind("val_bacc"), NumberKind::Score);
+  EXPECT_EQ(format_number_of_kind(3e-4, NumberKind::Rate), "3.0e-04");  // never 0.000
+  EXPECT_EQ(format_number_of_kind(0.05, NumberKind::Rate), "0.05");
+  EXPECT_EQ(format_number_of_kind(0.000696155, NumberKind::Seconds), "0.70 ms");
+  EXPECT_EQ(format_number_of_kind(12.34, NumberKind::Seconds), "12.3 s");
+  EXPECT_EQ(format_number_of_kind(125, NumberKind::Seconds), "2 min 05 s");
+  EXPECT_EQ(format_number_of_kind(0.71234, NumberKind::Score), "0.712");
+  EXPECT_EQ(count_of(1, "epoch"), "1 epoch");
+  EXPECT_EQ(count_of(3, "test image"), "3 test images");
+  data::CsvTable trials = data::parse_csv("trial,lr,weight_decay,val_bacc\n1,0.0003,0.00001,0.41234\n", "t.csv");
+  Table table = table_from_csv(trials);
+  EXPECT_EQ(table.rows[0][1].text, "3.0e-04");
+  EXPECT_EQ(table.rows[0][2].text, "1.0e-05");
+  EXPECT_EQ(table.rows[0][3].text, "0.412");
+}
+
 TEST(Pivot, LongTablesToCategoriesByGroup) {
   data::CsvTable long_form = data::parse_csv(
       "variable,value,split,count\nsex,f,train,6\nsex,m,train,4\nsex,m,val,1\nage,10,train,3\n", "l.csv");

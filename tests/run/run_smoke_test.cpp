@@ -1,14 +1,43 @@
 // `hito run --smoke` end to end through the built binary: the whole study on a small synthetic data
 // set, every milestone's folder written, and the report at the end. With the shared pretrained
 // MobileNetV2 beside the project the image model is the head on its embeddings; without it, the own
-// CNN (the plan says so in its first line).
+// CNN (the plan says so in its first line). The report says the data are synthetic and the run a
+// smoke run, and headless Chromium (skipped where absent) lays it out at 1,280 and 1,920 px without
+// a page that scrolls sideways, clipped SVG text, a wide table without its own scroll box and fixed
+// first column, or a tiny explanation grid; its screenshots are left in the test's folder.
 #include <gtest/gtest.h>
+
+#include <regex>
 
 #include "base/fs.h"
 #include "tests/support/testing.h"
 
 namespace hito {
 namespace {
+
+// What tests/fixtures/report/layout_check.js finds wrong in `report` at `width` px ("ok": nothing),
+// with a screenshot left in `shots`; "" when no chromium is installed.
+std::string browser_layout_check(const fs::path& report, int width, const fs::path& shots) {
+  if (testing::run_shell("command -v chromium").status != 0) return "";
+  const fs::path page = report.parent_path() / ("layout-check-" + std::to_string(width) + ".html");
+  std::string html = read_file(report);
+  const size_t end = html.rfind("</body>");
+  html.insert(end == std::string::npos ? html.size() : end,
+              "<script>" + read_file(testing::fixture_path("report/layout_check.js")) + "</script>");
+  write_file_atomic(page, html);
+  const std::string chromium = "timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars "
+                               "--virtual-time-budget=10000 --window-size=" + std::to_string(width) + ",";
+  testing::run_shell(chromium + "1600 --screenshot='" +
+                     (shots / ("report-" + std::to_string(width) + ".png")).string() + "' 'file://" +
+                     report.string() + "' 2>/dev/null");
+  std::string dom = testing::run_shell(chromium + "1000 --dump-dom 'file://" + page.string() + "' 2>/dev/null").output;
+  std::smatch found;
+  const std::regex result("<pre id=\"layout-check\">([^<]*)</pre>");
+  std::string last = "no result from chromium";
+  for (auto it = std::sregex_iterator(dom.begin(), dom.end(), result); it != std::sregex_iterator(); ++it)
+    last = (*it)[1];
+  return last;
+}
 
 TEST(RunSmoke, TheWholeStudyWritesEveryMilestoneAndTheReport) {
   fs::path run = testing::temp_dir("run-smoke") / "run";
@@ -28,10 +57,24 @@ TEST(RunSmoke, TheWholeStudyWritesEveryMilestoneAndTheReport) {
   std::string report = read_file(run / "report.html");
   EXPECT_NE(report.find("Discussion"), std::string::npos);
   EXPECT_NE(result.output.find("report: " + (run / "report.html").string()), std::string::npos) << result.output;
+  EXPECT_NE(report.find("Synthetic data: this run&#39;s images"), std::string::npos);
+  EXPECT_NE(report.find("Smoke run (--smoke)"), std::string::npos);
+  EXPECT_EQ(report.find("1 epochs"), std::string::npos);
+  EXPECT_NE(report.find("<details><summary>Full configuration (config.json)</summary>"), std::string::npos);
+  const fs::path shots = testing::temp_dir("report-screenshots");
+  for (int width : {1280, 1920}) {
+    std::string layout = browser_layout_check(run / "report.html", width, shots);
+    if (layout.empty()) {
+      std::printf("chromium not installed: the report's layout was not checked\n");
+      break;
+    }
+    EXPECT_EQ(layout, "ok") << "at " << width << " px";
+    std::printf("screenshot at %d px: %s\n", width, (shots / ("report-" + std::to_string(width) + ".png")).c_str());
+  }
   // Nothing half-written is left behind.
   for (const auto& entry : fs::directory_iterator(run))
     EXPECT_EQ(entry.path().filename().string().find(".partial-"), std::string::npos) << entry.path();
-  fs::remove_all(run.parent_path());
+  if (!HasFailure()) fs::remove_all(run.parent_path());
 }
 
 TEST(RunSmoke, AFailingStepNamesItselfAndStopsTheStudy) {

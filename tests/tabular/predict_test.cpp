@@ -115,6 +115,11 @@ TEST(Predict, UnknownCategoriesAndMissingCellsAsAtTraining) {
   PredictResult r = run_predict(predict_options(model, dir, dir / "out.csv"));
   EXPECT_EQ(r.rows, 4);
   EXPECT_TRUE(r.metrics.empty()) << "no label column, no metrics";
+  // The unseen value is reported (one row of that column), the missing one is not.
+  EXPECT_EQ(r.unseen, (std::map<std::string, int64_t>{{categorical, 1}}));
+  std::vector<data::UnseenValues> unseen = data.encoder.unseen_values(data::read_csv(dir / data.config.metadata));
+  ASSERT_EQ(unseen.size(), 1u);
+  EXPECT_EQ(unseen[0].values, std::vector<std::string>{"never-seen-value"});
   for (const auto& [id, p] : read_probabilities(dir / "out.csv")) {
     double sum = 0;
     for (double v : p) {

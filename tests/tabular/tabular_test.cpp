@@ -7,6 +7,7 @@
 #include "apps/study/train/model_output.h"
 #include "data/csv.h"
 #include "data/npy.h"
+#include "data/split.h"
 #include "weights/safetensors.h"
 #include "tests/tabular/tabular_fixture.h"
 
@@ -86,6 +87,14 @@ TEST(Tabular, WritesTheModelFolder) {
 
   Tensor embeddings = data::load_npy(folder / kEmbeddingsFile);
   EXPECT_EQ(embeddings.shape(), (Shape{data.size(), 16}));
+  // Beside it, row i's id and split.
+  data::CsvTable ids = data::read_csv(folder / kEmbeddingIdsFile);
+  EXPECT_EQ(ids.header, (std::vector<std::string>{data.config.id_column, "split"}));
+  ASSERT_EQ(ids.num_rows(), data.size());
+  for (int64_t r = 0; r < data.size(); ++r) {
+    EXPECT_EQ(ids.rows[static_cast<size_t>(r)][0], data.ids[static_cast<size_t>(r)]);
+    EXPECT_EQ(ids.rows[static_cast<size_t>(r)][1], data::part_name(data.parts[static_cast<size_t>(r)]));
+  }
   for (float v : embeddings.to_vector<float>()) ASSERT_TRUE(std::isfinite(v));
 
   nlohmann::json metrics = nlohmann::json::parse(read_file(folder / kMetricsFile));

@@ -9,6 +9,7 @@
 #include <optional>
 #include <tuple>
 
+#include "apps/report/html.h"
 #include "apps/study/evaluate/subgroups.h"
 #include "data/columns.h"
 #include "data/csv.h"
@@ -85,8 +86,8 @@ DiscussionPart best_model(const eval::EvalResults& r) {
   }
   part.paragraphs.push_back("The model chosen on the validation split (the highest validation balanced accuracy, " +
                             fixed(best->val_balanced_accuracy, 3) + ") is " + best->name + ". On the " +
-                            std::to_string(r.test_rows) + " test images (" + std::to_string(r.test_lesions) +
-                            " lesions) its balanced accuracy is " + with_interval(bacc(*best)) +
+                            count_of(r.test_rows, "test image") + " (" + count_of(r.test_lesions, "lesion") +
+                            ") its balanced accuracy is " + with_interval(bacc(*best)) +
                             ", with a macro one-vs-rest AUC of " +
                             with_interval(best->test.intervals.at("macro_auc")) + ".");
   std::vector<std::string> behind, unclear;
@@ -139,7 +140,7 @@ DiscussionPart fusion(const eval::EvalResults& r) {
     std::string verdict = p < 0.05 ? corrected + "; at the 5% level, " + more + " classifies more images correctly"
                                    : corrected + "; no evidence of a difference in accuracy";
     std::string text = "Balanced accuracy: " + describe_difference(c->model, c->reference, d) + ". McNemar's test on the " +
-                       std::to_string(m.only_a_correct + m.only_b_correct) + " images that exactly one of the two " +
+                       count_of(m.only_a_correct + m.only_b_correct, "image") + " that exactly one of the two " +
                        "classified correctly (" + std::to_string(m.only_a_correct) + " for " + c->model + ", " +
                        std::to_string(m.only_b_correct) + " for " + c->reference + "; " + m.method() + "): " +
                        p_value(m.p_value) + verdict +
@@ -215,7 +216,7 @@ DiscussionPart failures(const eval::EvalResults& r) {
       const auto& i95 = s->scores.at(best->name).intervals.at("balanced_accuracy");
       item += ", 95% CI " + fixed(i95.lower) + " to " + fixed(i95.upper);
     }
-    worst_classes.push_back(item + ", " + std::to_string(m.per_class[k].support) + " test images)");
+    worst_classes.push_back(item + ", " + count_of(m.per_class[k].support, "test image") + ")");
   }
   if (!worst_classes.empty())
     part.paragraphs.push_back(best->name + " finds the lowest share of the images of " + join(worst_classes) + ".");
@@ -366,7 +367,7 @@ DiscussionPart limits(const eval::EvalResults& r) {
                                            std::tuple{"site", study::kUnknownSite, "the body site"}})
     if (const auto* s = find_subgroup(r, family, name)) missing.push_back(std::to_string(s->rows) + " lack " + what);
   if (!missing.empty())
-    part.paragraphs.push_back("Missing metadata: of the " + std::to_string(r.test_rows) + " test images, " +
+    part.paragraphs.push_back("Missing metadata: of the " + count_of(r.test_rows, "test image") + ", " +
                               join(missing) + "; the metadata models see these only through imputed values and "
                               "missing-value indicators.");
   std::vector<std::string> inputs;

@@ -22,7 +22,7 @@ Cell interval_cell(const std::map<std::string, eval::Interval>& intervals, const
 
 Table models_table(const eval::EvalResults& r) {
   Table table;
-  table.caption = "All models on the same " + std::to_string(r.test_rows) + " test images";
+  table.caption = "All models on the same " + count_of(r.test_rows, "test image");
   table.header = {"model",          "modality",          "validation bacc",    "test balanced accuracy [95% CI]",
                   "macro AUC [95% CI]", "macro F1 [95% CI]", "accuracy [95% CI]", "ECE", "log loss"};
   for (const auto& m : r.models) {
@@ -119,7 +119,7 @@ void build_evaluation_section(const ReportContext& context, Report& report) {
     return;
   }
   const eval::EvalResults r = read_evaluation(context.run_dir);
-  section.paragraph("Every model is scored on the same " + std::to_string(r.test_rows) + " test images (" +
+  section.paragraph("Every model is scored on the same " + count_of(r.test_rows, "test image") + " (" +
                     std::to_string(r.test_lesions) +
                     " lesions), which no model or fusion weight was chosen on. Intervals are 95% percentile bootstrap "
                     "intervals over " + std::to_string(r.bootstrap.resamples) +
@@ -187,6 +187,10 @@ void build_discussion_section(const ReportContext& context, Report& report) {
                   "difference is only called one when its 95% interval excludes 0). Check and rewrite every sentence "
                   "before using it.",
                   NoteKind::Warning);
+  if (context.synthetic)
+    discussion.note("The data are synthetic: where the draft below speaks of patients, clinics or skin lesions, read "
+                    "it as the wording it would use on real data.",
+                    NoteKind::Warning);
   const eval::EvalResults r = read_evaluation(context.run_dir);
   for (const auto& part :
        draft_discussion(r, read_explanations(context.run_dir / "explain"))) {

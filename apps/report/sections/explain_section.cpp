@@ -89,9 +89,8 @@ void build_explain_section(const ReportContext& context, Report& report) {
   const auto methods = summary.at("methods").get<std::vector<std::string>>();
   std::string seconds;
   for (const auto& m : methods) {
-    char text[64];
-    std::snprintf(text, sizeof text, "%s %.1f s", method_title(m).c_str(), summary.at("seconds").at(m).get<double>());
-    seconds += (seconds.empty() ? "" : ", ") + std::string(text);
+    seconds += (seconds.empty() ? "" : ", ") + method_title(m) + " " +
+               format_duration(summary.at("seconds").at(m).get<double>());
   }
   const auto input = summary.at("input");
   section.facts({{"model", summary.at("model").get<std::string>() + " (" + summary.at("architecture").get<std::string>() + ")"},
@@ -121,10 +120,11 @@ void build_explain_section(const ReportContext& context, Report& report) {
     section.table(per_class_table(summary.at("scores"), methods));
   }
   if (fs::exists(dir / "images_grid.png"))
-    section.file_figure(dir / "images_grid.png", "Test images with the lesion outline (green frame: predicted right)");
+    section.file_figure(dir / "images_grid.png", "Test images with the lesion outline (green frame: predicted right)",
+                        true);
   for (const auto& m : methods)
     if (fs::exists(dir / (m + "_grid.png")))
-      section.file_figure(dir / (m + "_grid.png"), method_title(m) + " of the predicted class");
+      section.file_figure(dir / (m + "_grid.png"), method_title(m) + " of the predicted class", true);
 }
 
 }  // namespace hito::report

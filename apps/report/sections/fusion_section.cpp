@@ -125,7 +125,7 @@ void build_fusion_section(const ReportContext& context, Report& report) {
   section.paragraph("How each fusion combines the metadata and the image. Scores here are the model folders' own; the "
                     "evaluation section compares every model on the same test images.");
   Table summary;
-  summary.header = {"model", "how", "validation bacc", "test bacc [95% CI]", "fit (s)", "predict (s)"};
+  summary.header = {"model", "how", "validation bacc", "test bacc [95% CI]", "fit time", "predict time"};
   std::vector<std::pair<std::string, json>> extras;
   for (const auto& dir : folders) {
     const std::string name = dir.filename().string();
@@ -141,8 +141,8 @@ void build_fusion_section(const ReportContext& context, Report& report) {
         test = it != t->intervals.end() ? Cell::interval(it->second) : Cell::number(t->metrics.balanced_accuracy);
       }
     }
-    summary.rows.push_back({name, how_it_fuses(config), val, test, Cell::number(number_at(config, "fit_seconds"), 2),
-                            Cell::number(number_at(config, "predict_seconds"), 3)});
+    summary.rows.push_back({name, how_it_fuses(config), val, test, Cell::of_kind(number_at(config, "fit_seconds"), NumberKind::Seconds),
+                            Cell::of_kind(number_at(config, "predict_seconds"), NumberKind::Seconds)});
     extras.emplace_back(config.value("kind", name), extra);
   }
   section.table(summary);

@@ -3,12 +3,14 @@
 // scores, the confusion matrix and the reliability diagram.
 //
 // The figures are those of apps/eval/model_figures.h (which also states what a model folder holds);
-// config.json, when present, is shown as a summary of its top-level keys, and any other *.svg or *.png
+// config.json, when present, is shown as a model card (a short table of its settings, the full file one
+// click away), and any other *.svg or *.png
 // of the folder is embedded in name order with the file name as caption.
 #include "apps/report/sections/sections.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -73,13 +75,56 @@ Table per_class_table(const eval::SplitMetrics& split, const std::vector<std::st
   return table;
 }
 
-void config_facts(Section& section, const fs::path& path) {
+// One setting as a reader wants it: numbers by the kind their name says, lists counted when long.
+std::string setting_text(const std::string& key, const OrderedJson& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_boolean()) return value.get<bool>() ? "yes" : "no";
+  if (value.is_number_integer() || value.is_number_unsigned()) return value.dump();
+  if (value.is_number()) {
+    const double number = value.get<double>();
+    if (NumberKind kind = number_kind(key); kind != NumberKind::Score) return format_number_of_kind(number, kind);
+    char text[32];
+    std::snprintf(text, sizeof text, "%.4g", number);
+    return text;
+  }
+  if (value.is_array()) {
+    bool scalars = value.size() <= 8;
+    for (const auto& item : value) scalars = scalars && !item.is_structured();
+    if (!scalars) return count_of(static_cast<int64_t>(value.size()), "value");
+    std::string list;
+    for (const auto& item : value) list += (list.empty() ? "" : ", ") + setting_text(key, item);
+    return list;
+  }
+  if (value.is_null()) return "-";
+  return count_of(static_cast<int64_t>(value.size()), "setting");
+}
+
+// The model card: config.json's settings as a short table (nested objects one level down, at most
+// kMaxRows rows) and the whole file in a details box.
+void model_card(Section& section, const fs::path& path) {
+  constexpr size_t kMaxRows = 14;
   OrderedJson config = read_json_file<OrderedJson>(path);
   HITO_CHECK(config.is_object(), path.string(), ": expected a JSON object of settings");
-  std::vector<std::pair<std::string, std::string>> facts;
-  for (const auto& [key, value] : config.items())
-    facts.emplace_back(key, value.is_string() ? value.get<std::string>() : value.dump());
-  section.facts(facts);
+  Table card;
+  card.header = {"setting", "value"};
+  size_t hidden = 0;
+  auto add = [&](const std::string& key, const OrderedJson& value) {
+    if (card.rows.size() < kMaxRows) card.rows.push_back({key, setting_text(key.substr(key.rfind('.') + 1), value)});
+    else ++hidden;
+  };
+  for (const auto& [key, value] : config.items()) {
+    if (!value.is_object()) {
+      add(key, value);
+      continue;
+    }
+    for (const auto& [sub, inner] : value.items()) add(key + "." + sub, inner);
+  }
+  card.caption = "Model card" + (hidden ? " (" + count_of(static_cast<int64_t>(hidden), "more setting") +
+                                              " in the full configuration)"
+                                        : std::string());
+  section.table(card);
+  section.html("<details><summary>Full configuration (" + escape_markup(path.filename().string()) +
+               ")</summary><pre>" + escape_markup(config.dump(2)) + "</pre></details>");
 }
 
 void build_one_model(const fs::path& dir, Report& report) {
@@ -87,20 +132,20 @@ void build_one_model(const fs::path& dir, Report& report) {
   Section& section = report.add_section("Model: " + name);
   std::optional<eval::MetricsFile> metrics;
   if (fs::exists(dir / "metrics.json")) metrics = eval::read_metrics_file(dir / "metrics.json");
-  if (fs::exists(dir / "config.json")) config_facts(section, dir / "config.json");
+  if (fs::exists(dir / "config.json")) model_card(section, dir / "config.json");
 
   section.heading("Learning curves");
   if (fs::exists(dir / "history.csv")) {
     data::CsvTable history = data::read_csv(dir / "history.csv");
     auto best = eval::best_epoch(history, metrics ? &*metrics : nullptr);
     auto curves = eval::learning_curves(history, best);
-    std::string summary = std::to_string(history.rows.size()) + " epochs";
+    std::string summary = count_of(history.rows.size(), "epoch");
     if (best) summary += "; the weights of epoch " + plot::format_number(*best, 0) + " were kept";
     if (int64_t seconds = history.column("seconds"); seconds >= 0) {
       double total = 0;
       for (double s : data::column_numbers(history, seconds))
         if (std::isfinite(s)) total += s;
-      summary += "; training took " + plot::format_number(total, 1) + " s";
+      summary += "; training took " + format_duration(total);
     }
     section.paragraph(summary + ".");
     for (const auto& [file, chart] : curves) section.svg_figure(plot::render_line_chart(chart), chart.title + " per epoch.");

@@ -51,6 +51,7 @@ void build_overview_section(const ReportContext& context, Report& report) {
   const auto run = std::filesystem::absolute(context.run_dir).lexically_normal();
   report.set_subtitle("Run folder " + run.string() + " | made " + local_time_now());
   Section& section = report.add_section("Overview");
+  if (std::string banner = run_nature_banner(context); !banner.empty()) section.note(banner, NoteKind::Warning);
   section.paragraph(
       "This report gathers what the study's commands left in the run folder: the data preparation, every trained "
       "model's learning curves and scores, and the comparisons between them. Parts whose files are missing are "

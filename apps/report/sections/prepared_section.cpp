@@ -84,6 +84,9 @@ void manifest_facts(Section& section, const fs::path& path) {
   auto find = [&](const json& object, const char* key) { return object.contains(key) ? &object[key] : nullptr; };
   add("data folder", find(manifest, "data_dir"));
   if (const json* dataset = find(manifest, "dataset")) add("data set", find(*dataset, "name"));
+  const json* synthetic = find(manifest, "synthetic");
+  if (synthetic && synthetic->is_boolean() && synthetic->get<bool>())
+    facts.emplace_back("data", "synthetic (made by hito synth; not patients)");
   add("rows per split", find(manifest, "counts"));
   add("split fractions", find(manifest, "split_fractions"));
   add("split seed", find(manifest, "seed"));
@@ -251,7 +254,7 @@ void build_prepared_section(const ReportContext& context, Report& report) {
   if (fs::exists(dir / study::kSkippedRowsFile)) {
     data::CsvTable skipped = data::read_csv(dir / study::kSkippedRowsFile);
     section.heading("Skipped rows");
-    section.note(std::to_string(skipped.rows.size()) + " rows of the data set were skipped (--on-bad-row skip).",
+    section.note("Skipped " + count_of(skipped.rows.size(), "row") + " of the data set (--on-bad-row skip).",
                  NoteKind::Warning);
     table_maybe_collapsed(section, table_from_csv(skipped), "Skipped rows and reasons");
   }

@@ -19,7 +19,13 @@ namespace hito::report {
 struct ReportContext {
   std::filesystem::path run_dir;  // the run folder (exists)
   bool keep_going = false;        // a failing builder shows its error in the report instead of aborting
+  // Filled by build_report from the run folder: the data came from `hito synth` (prepared/manifest.json
+  // "synthetic"), or a model was trained with --smoke (its config.json "smoke").
+  bool synthetic = false, smoke = false;
 };
+
+// The banner text for a run on synthetic data or a smoke run; "" for a real study.
+std::string run_nature_banner(const ReportContext& context);
 
 using SectionBuilder = void (*)(const ReportContext& context, Report& report);
 

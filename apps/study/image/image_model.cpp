@@ -144,9 +144,11 @@ ImagePreprocessing pretrained_preprocessing(int64_t size, bool keep_aspect, cons
   p.mean = {0.5f, 0.5f, 0.5f};
   p.std = {0.5f, 0.5f, 0.5f};
   if (weights.empty()) return p;
-  const std::map<std::string, std::string> metadata = read_safetensors(weights).metadata;
-  auto input = metadata.find("input");
-  if (input != metadata.end() && input->second.find("pixel/127.5 - 1") != std::string::npos) return p;
+  if (std::optional<InputNormalisation> stated = input_normalisation(read_safetensors(weights).metadata)) {
+    p.mean = stated->mean;
+    p.std = stated->std;
+    return p;
+  }
   p.mean = {0.485f, 0.456f, 0.406f};
   p.std = {0.229f, 0.224f, 0.225f};
   return p;

@@ -85,6 +85,15 @@ PredictResult run_predict(const PredictOptions& o) {
                                : !o.preset.empty()    ? data::DatasetConfig::preset(o.preset)
                                                       : model.dataset;
   NewData data = read_new_data(o.data_dir, config);
+  const std::vector<data::UnseenValues> unseen = model.encoder.unseen_values(data.table);
+  for (const data::UnseenValues& u : unseen) {
+    std::string values;
+    for (size_t i = 0; i < u.values.size() && i < 5; ++i) values += (i ? ", '" : "'") + u.values[i] + "'";
+    if (u.values.size() > 5) values += ", ...";
+    std::fprintf(stderr, "predict: warning: %lld row%s of %s have a %s never seen in training (%s): encoded as unknown\n",
+                 static_cast<long long>(u.rows), u.rows == 1 ? "" : "s", o.data_dir.c_str(), u.column.c_str(),
+                 values.c_str());
+  }
   Tensor probabilities = predict_model(model, data).to(Device::CPU);
   const int64_t rows = static_cast<int64_t>(data.ids.size()), k = static_cast<int64_t>(model.classes.size());
   HITO_CHECK(probabilities.dim() == 2 && probabilities.size(0) == rows && probabilities.size(1) == k, "the predictor of '",
@@ -92,6 +101,7 @@ PredictResult run_predict(const PredictOptions& o) {
 
   PredictResult result;
   result.rows = rows;
+  for (const data::UnseenValues& u : unseen) result.unseen[u.column] = u.rows;
   result.predictions = o.out;
   if (!o.out.parent_path().empty()) fs::create_directories(o.out.parent_path());
   write_predictions_csv(o.out, config.id_column, data.ids, probabilities, model.classes);
@@ -112,6 +122,9 @@ PredictResult run_predict(const PredictOptions& o) {
     metrics.splits.push_back(eval::evaluate_split("new", p));
     metrics.extra["model"] = fs::absolute(o.model_dir).string();
     metrics.extra["data"] = fs::absolute(o.data_dir).string();
+    nlohmann::json unseen_rows = nlohmann::json::object();
+    for (const data::UnseenValues& u : unseen) unseen_rows[u.column] = {{"rows", u.rows}, {"values", u.values}};
+    metrics.extra["unseen_categories"] = unseen_rows;
     result.metrics = fs::path(o.out).replace_extension(".metrics.json");
     eval::write_metrics_file(result.metrics, metrics);
     const auto& m = metrics.splits.front();

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 
 #include "apps/study/train/model_folder.h"
@@ -34,6 +35,7 @@ struct PredictOptions {
 struct PredictResult {
   fs::path predictions, metrics;  // metrics empty when the data carry no labels
   int64_t rows = 0;
+  std::map<std::string, int64_t> unseen;  // per categorical column: rows with a value training never saw
 };
 
 PredictResult run_predict(const PredictOptions& options);

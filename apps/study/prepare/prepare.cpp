@@ -198,6 +198,7 @@ PrepareResult prepare_dataset(const PrepareOptions& options) {
       {"fingerprint", fingerprint},
       {"fingerprint_covers", "id, label and image file size of every row, in manifest order"},
       {"data_dir", fs::absolute(options.data_dir).lexically_normal().string()},
+      {"synthetic", fs::exists(fs::path(options.data_dir) / kSyntheticMarkerFile)},
       {"dataset", config.to_json()},
       {"seed", options.seed},
       {"split_fractions", {{"train", options.fractions.train}, {"val", options.fractions.val}, {"test", options.fractions.test}}},

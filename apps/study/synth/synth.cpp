@@ -262,6 +262,9 @@ SynthResult synth_dataset(const SynthOptions& options) {
     csv.row({l.lesion_id, row.image_id, profiles()[l.profile].name, l.dx_type, l.age, l.sex, l.site});
   }
   csv.write(out.path() / "HAM10000_metadata.csv");
+  write_file_atomic(out.path() / kSyntheticMarkerFile,
+                    "Synthetic data made by `hito synth --seed " + std::to_string(options.seed) +
+                        "`: drawn lesions in the HAM10000 format, not patients or clinical images.\n");
   out.commit();
 
   SynthResult result;

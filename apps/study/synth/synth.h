@@ -19,6 +19,10 @@ namespace hito::study {
 
 namespace fs = std::filesystem;
 
+// The file `hito synth` leaves in the data folder it makes, so that `hito prepare` records the data as
+// synthetic (prepared/manifest.json "synthetic") and the report says so.
+inline constexpr const char* kSyntheticMarkerFile = "SYNTHETIC.txt";
+
 struct SynthOptions {
   fs::path out_dir = "data";
   int64_t n = 2000;  // images

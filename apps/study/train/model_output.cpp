@@ -11,6 +11,7 @@
 #include "apps/study/train/progress.h"
 #include "data/csv.h"
 #include "data/npy.h"
+#include "data/split.h"
 #include "base/fs.h"
 #include "base/json.h"
 #include "weights/state_dict.h"
@@ -119,6 +120,10 @@ fs::path write_model_folder(const PreparedData& data, const std::string& name, c
                "embeddings of ", name, " must have one row per data-set row (", data.size(), "), got ",
                outputs.embeddings.describe());
     data::save_npy(dir / kEmbeddingsFile, outputs.embeddings.to(Device::CPU));
+    data::CsvWriter ids({data.config.id_column, "split"});
+    for (int64_t r = 0; r < data.size(); ++r)
+      ids.row({data.ids[static_cast<size_t>(r)], data::part_name(data.parts[static_cast<size_t>(r)])});
+    ids.write(dir / kEmbeddingIdsFile);
   }
 
   eval::MetricsFile metrics;

@@ -9,6 +9,7 @@
 //   predictions_test.csv   the same for the test rows
 //   embeddings.npy         f32 (N, D): the penultimate layer for every row of the prepared data set,
 //                          in manifest order (prepared/rows.csv), for fusion; optional
+//   embeddings_ids.csv     beside it, row i of embeddings.npy: <id column>,split (train, val, test)
 //   metrics.json           eval::write_metrics_file(): val and test scores with lesion-bootstrap
 //                          intervals, plus best_epoch, fit_seconds, predict_seconds
 //   *.svg                  learning curves, confusion matrix, reliability diagram
@@ -36,6 +37,7 @@ namespace hito::study {
 inline constexpr const char* kPredictionsVal = "predictions_val.csv";
 inline constexpr const char* kPredictionsTest = "predictions_test.csv";
 inline constexpr const char* kEmbeddingsFile = "embeddings.npy";
+inline constexpr const char* kEmbeddingIdsFile = "embeddings_ids.csv";
 inline constexpr const char* kModelWeights = "model.safetensors";
 inline constexpr const char* kModelConfig = "config.json";
 inline constexpr const char* kHistoryFile = "history.csv";

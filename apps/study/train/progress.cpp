@@ -56,4 +56,10 @@ void ProgressBar::finish_epoch(const std::string& summary) {
   std::fflush(stderr);
 }
 
+void ProgressBar::note(const std::string& text) {
+  if (!enabled_) return;
+  std::fprintf(stderr, "%s %s\n", label_.c_str(), text.c_str());
+  std::fflush(stderr);
+}
+
 }  // namespace hito::study

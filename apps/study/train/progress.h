@@ -23,6 +23,8 @@ class ProgressBar {
   void update(int64_t rows_done, double running_loss);
   // Ends the epoch's line with a summary ("val bacc 0.612 (best)").
   void finish_epoch(const std::string& summary);
+  // A line of its own between epochs ("early stop after epoch 12: ...").
+  void note(const std::string& text);
 
  private:
   std::string label_;

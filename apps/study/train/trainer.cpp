@@ -260,6 +260,10 @@ TrainResult train(TrainTarget& target, BatchSource& train_rows, BatchSource& val
     progress.finish_epoch(summary);
     if (since_best >= config.patience && epoch < config.epochs) {
       result.stopped_early = true;
+      progress.note("early stop after epoch " + std::to_string(epoch) + " of " + std::to_string(config.epochs) +
+                    ": no better val balanced accuracy for " + std::to_string(since_best) +
+                    (since_best == 1 ? " epoch" : " epochs") + " (patience " + std::to_string(config.patience) + "); keeping epoch " +
+                    std::to_string(result.best_epoch));
       break;
     }
   }
