@@ -2,6 +2,8 @@
 // that no other translation unit can clash with these definitions.
 #include "data/image.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cstring>
 
 #include "base/error.h"
@@ -40,7 +42,23 @@ void check_encodable(const Image& image) {
              image.pixels.size(), " bytes");
 }
 
+constexpr int64_t kBudgetFloorPixels = int64_t(1) << 22;  // 4 Mpixels (2048 x 2048)
+constexpr int64_t kBudgetPixelsPerByte = 1024;
+std::atomic<int64_t> max_pixels{kDefaultMaxImagePixels};
+
 }  // namespace
+
+void set_max_image_pixels(int64_t pixels) {
+  HITO_CHECK(pixels > 0, "--max-image-pixels must be positive, got ", pixels);
+  max_pixels = pixels;
+}
+
+int64_t max_image_pixels() { return max_pixels; }
+
+int64_t image_pixel_budget(size_t file_bytes) {
+  int64_t plausible = kBudgetFloorPixels + kBudgetPixelsPerByte * static_cast<int64_t>(std::min<size_t>(file_bytes, 1ull << 40));
+  return std::min(max_image_pixels(), plausible);
+}
 
 Image::Image(int64_t height, int64_t width, int64_t channels, uint8_t fill)
     : height(height), width(width), channels(channels), pixels(static_cast<size_t>(height * width * channels), fill) {}
@@ -50,8 +68,16 @@ std::string try_decode_image(std::string_view bytes, int channels, Image& out) {
   if (bytes.empty()) return "empty file, not an image";
   if (is_jpeg(bytes) && !has_jpeg_end(bytes)) return "truncated JPEG (no end-of-image marker)";
   int width = 0, height = 0, file_channels = 0;
-  uint8_t* pixels = stbi_load_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()), static_cast<int>(bytes.size()),
-                                          &width, &height, &file_channels, channels);
+  const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
+  if (bytes.size() > size_t(INT32_MAX)) return "image file larger than 2 GiB";
+  if (!stbi_info_from_memory(data, static_cast<int>(bytes.size()), &width, &height, &file_channels))
+    return std::string("cannot decode image (") + stbi_failure_reason() + ")";
+  int64_t pixels_claimed = int64_t(width) * int64_t(height);
+  if (pixels_claimed > image_pixel_budget(bytes.size()))
+    return "the header claims " + std::to_string(width) + "x" + std::to_string(height) + " pixels, more than the budget of " +
+           std::to_string(image_pixel_budget(bytes.size())) + " for a file of " + std::to_string(bytes.size()) +
+           " bytes (--max-image-pixels " + std::to_string(max_image_pixels()) + ")";
+  uint8_t* pixels = stbi_load_from_memory(data, static_cast<int>(bytes.size()), &width, &height, &file_channels, channels);
   if (pixels == nullptr) return std::string("cannot decode image (") + stbi_failure_reason() + ")";
   out = Image(height, width, channels);
   std::memcpy(out.pixels.data(), pixels, out.pixels.size());

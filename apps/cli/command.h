@@ -16,11 +16,12 @@ struct CommonOptions {
   std::string device = "cpu";   // --device cpu|cuda
   uint64_t seed = 0;            // --seed
   int threads = 0;              // --threads (0: all cores)
+  int64_t max_image_pixels = 0;  // --max-image-pixels (0: keep the default, data/image.h)
 };
 
-// Adds --run, --device, --seed and --threads to a subcommand.
+// Adds --run, --device, --seed, --threads and --max-image-pixels to a subcommand.
 void add_common_options(CLI::App& command, CommonOptions& options);
-// Applies --threads and --seed and checks that --device is usable; returns that device.
+// Applies --threads, --seed and --max-image-pixels and checks that --device is usable; returns that device.
 Device apply_common_options(const CommonOptions& options);
 // "cpu" / "cuda" -> Device, with a clear error for anything else or a missing GPU.
 Device parse_device(const std::string& name);
