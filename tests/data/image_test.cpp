@@ -111,6 +111,24 @@ TEST(Image, AHeaderClaimingMorePixelsThanTheBudgetIsRefusedBeforeDecoding) {
   EXPECT_THROW(set_max_image_pixels(0), Error);
 }
 
+// A Huffman table whose code counts add up to more than 256 symbols made stb_image write past its
+// table (found by fuzz/fuzz_image, UndefinedBehaviorSanitizer): refused before stb_image sees it.
+TEST(Image, AJpegHuffmanTableWithTooManyCodesIsRefused) {
+  std::string jpeg = encode_jpeg(Image(16, 16, 3, 90));
+  size_t dht = jpeg.find("\xFF\xC4");
+  ASSERT_NE(dht, std::string::npos);
+  std::string bad = jpeg;
+  for (size_t k = 1; k <= 16; ++k) bad[dht + 4 + k] = static_cast<char>(0xFF);  // 16 x 255 codes
+  std::string message = error_of([&] { decode_image_bytes(bad, "dht.jpg"); });
+  EXPECT_NE(message.find("dht.jpg: corrupt JPEG (a Huffman table"), std::string::npos) << message;
+  // The fuzzer's own inputs (a table past the end of the file, a table after junk), kept in its corpus.
+  for (const char* name : {"crash-dht-257", "crash-dht-cut-short", "crash-dht-after-junk"}) {
+    std::string found = read_file(testing::source_dir() / "fuzz/corpus/image" / name);
+    EXPECT_NE(error_of([&] { decode_image_bytes(found, name); }).find("Huffman table"), std::string::npos) << name;
+  }
+  EXPECT_NO_THROW(decode_image_bytes(jpeg, "good.jpg"));
+}
+
 // The 600x450 originals: they decode, and area averaging by 3 gives (nearly) the 200x150 copies of
 // the same images in the shared data set, which were made from them.
 TEST(Image, LoadsThe600x450OriginalsAndMatchesTheDownsampledCopies) {
