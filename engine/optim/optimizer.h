@@ -3,7 +3,9 @@
 // rate, so a backbone can learn more slowly than its head.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "engine/tensor.h"
@@ -28,6 +30,11 @@ class Optimizer {
   std::vector<ParamGroup>& groups() { return groups_; }
   // Sets lr = base_lr * factor in every group (what a schedule calls).
   void scale_lr(float factor);
+  // Everything step() carries from one call to the next, by name ("steps", "<group>.<param>.m",
+  // ...; host copies), for a training checkpoint. load_state() takes what state() gave for the same
+  // parameter groups and shapes; an Error naming the entry otherwise, and nothing changes.
+  virtual std::map<std::string, Tensor> state() const;
+  virtual void load_state(const std::map<std::string, Tensor>& state);
 
  protected:
   std::vector<ParamGroup> groups_;
@@ -43,6 +50,8 @@ class Sgd : public Optimizer {
  public:
   Sgd(std::vector<ParamGroup> groups, SgdOptions options = {});
   void step() override;
+  std::map<std::string, Tensor> state() const override;
+  void load_state(const std::map<std::string, Tensor>& state) override;
 
  private:
   SgdOptions options_;
@@ -58,6 +67,8 @@ class Adam : public Optimizer {
  public:
   Adam(std::vector<ParamGroup> groups, AdamOptions options = {});
   void step() override;
+  std::map<std::string, Tensor> state() const override;
+  void load_state(const std::map<std::string, Tensor>& state) override;
 
  private:
   AdamOptions options_;

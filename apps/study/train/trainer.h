@@ -5,6 +5,7 @@
 // rule: a NaN loss is a data problem).
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -28,6 +29,10 @@ struct TrainConfig {
   float grad_clip = 0.0f;          // global-norm clipping; 0 = off
   bool progress = true;
   std::string label = "train";     // shown in progress lines
+  // Where to write the checkpoint after every epoch ("": none), and whether to continue from it
+  // when it exists (apps/study/train/checkpoint.h; --resume).
+  std::string checkpoint;
+  bool resume = false;
 };
 
 // One row of history.csv.
