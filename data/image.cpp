@@ -39,7 +39,11 @@ bool has_jpeg_end(std::string_view bytes) {
 // to the next marker.
 std::string jpeg_table_problem(std::string_view bytes) {
   auto byte = [&](size_t i) { return static_cast<uint8_t>(bytes[i]); };
-  size_t i = 2;  // after SOI
+  // stb_image takes a file for a JPEG when it opens with an SOI marker, fill bytes (0xFF) allowed before it.
+  size_t i = 0;
+  while (i < bytes.size() && byte(i) == 0xFF) ++i;
+  if (i == 0 || i >= bytes.size() || byte(i) != 0xD8) return "";
+  ++i;  // after SOI
   while (i + 4 <= bytes.size()) {
     if (byte(i) != 0xFF) {  // junk where a marker belongs: stb_image skips it looking for one, so do we
       ++i;
@@ -115,10 +119,7 @@ std::string try_decode_image(std::string_view bytes, int channels, Image& out) {
   HITO_CHECK(channels == 1 || channels == 3, "decode_image: channels must be 1 or 3, got ", channels);
   if (bytes.empty()) return "empty file, not an image";
   if (is_jpeg(bytes) && !has_jpeg_end(bytes)) return "truncated JPEG (no end-of-image marker)";
-  if (is_jpeg(bytes)) {
-    std::string problem = jpeg_table_problem(bytes);
-    if (!problem.empty()) return problem;
-  }
+  if (std::string problem = jpeg_table_problem(bytes); !problem.empty()) return problem;
   int width = 0, height = 0, file_channels = 0;
   const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
   if (bytes.size() > size_t(INT32_MAX)) return "image file larger than 2 GiB";

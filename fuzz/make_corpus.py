@@ -32,7 +32,8 @@ def npy(dict_text, data=b""):
 
 
 # Inputs the fuzzers found, kept as seeds and regression tests (tests/ reads them): not regenerated.
-FOUND = {"image": ["crash-dht-257", "crash-dht-cut-short", "crash-dht-after-junk"]}
+FOUND = {"image": ["crash-dht-257", "crash-dht-cut-short", "crash-dht-after-junk",
+                   "crash-dht-after-fill", "crash-shift-exponent"]}
 
 
 def main():

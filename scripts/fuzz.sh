@@ -17,6 +17,7 @@ if [ ${#harnesses[@]} -eq 0 ]; then
 fi
 cmake --build "$build" -j "${HITO_JOBS:-$(nproc)}" --target "${harnesses[@]}" || exit 1
 
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:suppressions=$PWD/scripts/ubsan.supp}
 failed=()
 for harness in "${harnesses[@]}"; do
   name=${harness#fuzz_}

@@ -121,8 +121,9 @@ TEST(Image, AJpegHuffmanTableWithTooManyCodesIsRefused) {
   for (size_t k = 1; k <= 16; ++k) bad[dht + 4 + k] = static_cast<char>(0xFF);  // 16 x 255 codes
   std::string message = error_of([&] { decode_image_bytes(bad, "dht.jpg"); });
   EXPECT_NE(message.find("dht.jpg: corrupt JPEG (a Huffman table"), std::string::npos) << message;
-  // The fuzzer's own inputs (a table past the end of the file, a table after junk), kept in its corpus.
-  for (const char* name : {"crash-dht-257", "crash-dht-cut-short", "crash-dht-after-junk"}) {
+  // The fuzzer's own inputs (a table past the end of the file, after junk, after fill bytes before SOI), kept in its corpus.
+  for (const char* name :
+       {"crash-dht-257", "crash-dht-cut-short", "crash-dht-after-junk", "crash-dht-after-fill"}) {
     std::string found = read_file(testing::source_dir() / "fuzz/corpus/image" / name);
     EXPECT_NE(error_of([&] { decode_image_bytes(found, name); }).find("Huffman table"), std::string::npos) << name;
   }

@@ -1,11 +1,12 @@
 // The shared training loop on the tabular model: early stopping and best-epoch restore, the NaN guard,
-// class weights.
+// class weights, resuming a killed training.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
 
 #include "apps/study/train/trainer.h"
+#include "data/csv.h"
 #include "engine/ops.h"
 #include "tests/support/testing.h"
 #include "tests/tabular/tabular_fixture.h"
@@ -255,6 +256,45 @@ TEST(ClassWeights, WeightingChangesTheTrainingAndCanBeSwitchedOff) {
   TabularFit a = fit_tabular(data, inputs, weighted, {.progress = false, .with_test = false});
   TabularFit b = fit_tabular(data, inputs, plain, {.progress = false, .with_test = false});
   EXPECT_NE(a.training.history[0].train_loss, b.training.history[0].train_loss);
+}
+
+}  // namespace
+}  // namespace hito::study
+
+namespace hito::study {
+namespace {
+
+// history.csv without its wall-clock column.
+std::vector<std::vector<std::string>> history_without_seconds(const fs::path& folder) {
+  data::CsvTable t = data::read_csv(folder / "history.csv");
+  int64_t seconds = t.require_column("seconds");
+  for (auto& row : t.rows) row.erase(row.begin() + seconds);
+  return t.rows;
+}
+
+// `hito tabular` killed with SIGKILL while it trains, then `hito tabular --resume`: the model folder
+// holds bitwise the weights and the history of a run never killed.
+TEST(Resume, HitoTabularKilledWithSigkillAndResumedEqualsAnUninterruptedRun) {
+  const std::string flags = " --epochs 300 --patience 1000 --width 16 --batch-size 32 --seed 3 --threads 1";
+  fs::path whole = tabular_test_run("sigkill-whole"), killed = tabular_test_run("sigkill-killed");
+  testing::CommandResult r = testing::run_hito("tabular --run '" + whole.string() + "'" + flags);
+  ASSERT_EQ(r.status, 0) << r.output;
+  // Started in the background; killed as soon as its first checkpoint exists (mid-run, often mid-epoch).
+  const fs::path checkpoint = checkpoint_path(killed, "tabular");
+  r = testing::run_shell("'" + testing::hito_binary().string() + "' tabular --run '" + killed.string() + "'" + flags +
+                         " > /dev/null 2>&1 & pid=$!; while kill -0 $pid 2> /dev/null && [ ! -f '" + checkpoint.string() +
+                         "' ]; do sleep 0.005; done; kill -9 $pid 2> /dev/null && echo killed; wait $pid; true");
+  ASSERT_NE(r.output.find("killed"), std::string::npos) << "the run ended before it could be killed: " << r.output;
+  ASSERT_TRUE(fs::exists(checkpoint));
+  EXPECT_FALSE(fs::exists(killed / "tabular" / "model.safetensors"));
+  r = testing::run_hito("tabular --resume --run '" + killed.string() + "'" + flags);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("resumed from"), std::string::npos) << r.output;
+  EXPECT_EQ(read_file(killed / "tabular" / "model.safetensors"), read_file(whole / "tabular" / "model.safetensors"));
+  EXPECT_EQ(history_without_seconds(killed / "tabular"), history_without_seconds(whole / "tabular"));
+  EXPECT_FALSE(fs::exists(checkpoint));  // removed once the model folder is written
+  fs::remove_all(whole);
+  fs::remove_all(killed);
 }
 
 }  // namespace

@@ -14,7 +14,9 @@
 #include <filesystem>
 #include <string>
 
-#include "apps/study/train/trainer.h"
+#include "apps/study/train/train_result.h"
+#include "engine/optim/optimizer.h"
+#include "layers/module.h"
 
 namespace hito::study {
 

@@ -165,7 +165,7 @@ TrainResult train(TrainTarget& target, BatchSource& train_rows, BatchSource& val
   const std::string checkpoint_key = checkpoint_config(*target.module, config, batches_per_epoch);
   bool resumed = config.resume && !config.checkpoint.empty() &&
                  load_checkpoint(config.checkpoint, *target.module, *optimizer, state, checkpoint_key);
-  if (resumed && config.progress)
+  if (resumed)
     std::printf("%s: resumed from %s after epoch %lld\n", config.label.c_str(), config.checkpoint.c_str(),
                 static_cast<long long>(state.epochs_done));
   if (!resumed) state.best = snapshot(*target.module);
