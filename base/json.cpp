@@ -38,6 +38,15 @@ J read_json_file(const std::filesystem::path& path) {
 }
 
 template <class J>
+std::string json_excerpt(const J& value, size_t max_chars) {
+  // Parsed values are at most kMaxJsonDepth deep, so dump() cannot recurse far; "replace" keeps a
+  // string that is not valid UTF-8 (built in memory, not parsed) from throwing while reporting.
+  std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (text.size() > max_chars) text = text.substr(0, max_chars) + "...";
+  return text;
+}
+
+template <class J>
 void JsonReader<J>::require_object() const {
   HITO_CHECK(value_.is_object(), where_, ": expected a JSON object, got ", value_.type_name());
 }
@@ -118,6 +127,8 @@ template Json parse_json<Json>(std::string_view, const std::string&);
 template OrderedJson parse_json<OrderedJson>(std::string_view, const std::string&);
 template Json read_json_file<Json>(const std::filesystem::path&);
 template OrderedJson read_json_file<OrderedJson>(const std::filesystem::path&);
+template std::string json_excerpt<Json>(const Json&, size_t);
+template std::string json_excerpt<OrderedJson>(const OrderedJson&, size_t);
 template class JsonReader<Json>;
 template class JsonReader<OrderedJson>;
 

@@ -30,6 +30,10 @@ J parse_json(std::string_view text, const std::string& where);
 template <class J = Json>
 J read_json_file(const std::filesystem::path& path);
 
+// The value as compact JSON for an error message, cut to about `max_chars` ("[1,2,3,...").
+template <class J>
+std::string json_excerpt(const J& value, size_t max_chars = 120);
+
 // A checked view of one JSON value (not owned: the value must outlive the reader) and where it is.
 template <class J = Json>
 class JsonReader {

@@ -1,6 +1,7 @@
 // Names and sizes for the tensor vocabulary of types.h.
 #include "base/types.h"
 
+#include "base/checked.h"
 #include "base/error.h"
 
 namespace hito {
@@ -25,11 +26,7 @@ const char* dtype_name(DType dtype) {
 
 const char* device_name(Device device) { return device == Device::CUDA ? "cuda" : "cpu"; }
 
-int64_t shape_numel(const Shape& shape) {
-  int64_t n = 1;
-  for (int64_t d : shape) n *= d;
-  return n;
-}
+int64_t shape_numel(const Shape& shape) { return checked_product(shape, "tensor shape"); }
 
 std::string shape_str(const Shape& shape) {
   std::string s = "(";

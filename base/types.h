@@ -19,7 +19,8 @@ size_t dtype_size(DType dtype);
 const char* dtype_name(DType dtype);
 const char* device_name(Device device);
 
-// Number of elements of a shape (1 for the empty shape, a scalar).
+// Number of elements of a shape (1 for the empty shape, a scalar); an Error on a negative size or
+// a product that overflows int64 (base/checked.h).
 int64_t shape_numel(const Shape& shape);
 // "(2, 3, 4)"
 std::string shape_str(const Shape& shape);

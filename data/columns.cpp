@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 
 #include "base/error.h"
 
@@ -14,6 +15,15 @@ ColumnKind parse_kind(const std::string& name, const std::string& what) {
   if (name == "numeric") return ColumnKind::Numeric;
   HITO_CHECK(name == "categorical", what, ": kind must be numeric or categorical, got '", name, "'");
   return ColumnKind::Categorical;
+}
+
+std::string NumericRange::describe() const {
+  auto text = [](double v) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.15g", v);
+    return std::string(buffer);
+  };
+  return "[" + text(min) + ", " + text(max) + "]";
 }
 
 MissingValues::MissingValues(std::vector<std::string> tokens) : tokens_(std::move(tokens)) {}

@@ -27,6 +27,16 @@ class MissingValues {
   std::vector<std::string> tokens_;
 };
 
+// The values a numeric column may hold. Every numeric cell must lie within +-1e15 even when the
+// data-set config declares no range (beyond that a square overflows the statistics and a float
+// loses the value); a config's "ranges" narrows it ({"age": [0, 120]}).
+inline constexpr double kMaxNumericMagnitude = 1e15;
+struct NumericRange {
+  double min = -kMaxNumericMagnitude, max = kMaxNumericMagnitude;
+  bool contains(double value) const { return value >= min && value <= max; }
+  std::string describe() const;  // "[0, 120]"
+};
+
 std::string_view trim(std::string_view text);
 // The number in `cell` (spaces around allowed), or nothing when it is not a finite number.
 std::optional<double> parse_number(std::string_view cell);

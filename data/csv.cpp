@@ -7,6 +7,7 @@
 
 #include "base/error.h"
 #include "base/fs.h"
+#include "base/utf8.h"
 
 namespace hito::data {
 
@@ -90,6 +91,19 @@ RawRecords split_records(std::string_view text, const fs::path& source) {
   return out;
 }
 
+// Every cell must be UTF-8 text without NUL bytes: a NUL would become a category of its own, and
+// invalid UTF-8 would fail much later inside a JSON writer with no location.
+void check_text(const std::vector<std::string>& fields, const std::vector<std::string>& header, const std::string& name,
+                int64_t line, int64_t record) {
+  for (size_t c = 0; c < fields.size(); ++c) {
+    std::string problem = text_problem(fields[c]);
+    if (problem.empty()) continue;
+    std::string column = c < header.size() ? "column '" + header[c] + "'" : "field " + std::to_string(c + 1);
+    if (record == 0) HITO_FAIL(name, ":", line, ": header field ", c + 1, " holds ", problem);
+    HITO_FAIL(name, ":", line, " (row ", record, "), ", column, ": the cell holds ", problem);
+  }
+}
+
 }  // namespace
 
 CsvTable parse_csv(std::string_view text, const fs::path& source, RaggedRows ragged) {
@@ -99,6 +113,7 @@ CsvTable parse_csv(std::string_view text, const fs::path& source, RaggedRows rag
   CsvTable table;
   table.source = source;
   table.header = std::move(raw.fields[0]);
+  check_text(table.header, {}, name, raw.lines[0], 0);
   std::unordered_set<std::string> seen;
   for (const std::string& column : table.header) {
     HITO_CHECK(!column.empty(), name, ":", raw.lines[0], ": the header has an empty column name");
@@ -107,6 +122,7 @@ CsvTable parse_csv(std::string_view text, const fs::path& source, RaggedRows rag
   for (size_t i = 1; i < raw.fields.size(); ++i) {
     auto& fields = raw.fields[i];
     int64_t record = static_cast<int64_t>(i);
+    check_text(fields, table.header, name, raw.lines[i], record);
     if (fields.size() != table.header.size()) {
       std::string reason = detail::cat(fields.size(), " fields, but the header has ", table.header.size());
       HITO_CHECK(ragged == RaggedRows::Collect, name, ":", raw.lines[i], " (row ", record, "): ", reason);

@@ -17,15 +17,30 @@ std::vector<std::string> string_list(const OrderedJson& value, const std::string
   HITO_CHECK(value.is_array(), what, " must be a string or a list of strings");
   std::vector<std::string> out;
   for (const OrderedJson& item : value) {
-    HITO_CHECK(item.is_string(), what, " must hold strings, got ", item.dump());
+    HITO_CHECK(item.is_string(), what, " must hold strings, got ", json_excerpt(item));
     out.push_back(item.get<std::string>());
   }
   return out;
 }
 
 std::string string_value(const OrderedJson& value, const std::string& what) {
-  HITO_CHECK(value.is_string(), what, " must be a string, got ", value.dump());
+  HITO_CHECK(value.is_string(), what, " must be a string, got ", json_excerpt(value));
   return value.get<std::string>();
+}
+
+// {"age": [0, 120], ...}: each range two finite numbers, min <= max, within +-1e15.
+std::map<std::string, NumericRange> parse_ranges(const OrderedJson& value, const std::string& what) {
+  HITO_CHECK(value.is_object(), what, " must be an object of [min, max] pairs, got ", json_excerpt(value));
+  std::map<std::string, NumericRange> ranges;
+  for (const auto& [column, bounds] : value.items()) {
+    HITO_CHECK(bounds.is_array() && bounds.size() == 2 && bounds[0].is_number() && bounds[1].is_number(), what, ".", column,
+               " must be [min, max], got ", json_excerpt(bounds));
+    NumericRange range{bounds[0].get<double>(), bounds[1].get<double>()};
+    HITO_CHECK(range.min <= range.max && NumericRange{}.contains(range.min) && NumericRange{}.contains(range.max), what, ".",
+               column, ": ", range.describe(), " must have min <= max, both within +-1e15");
+    ranges[column] = range;
+  }
+  return ranges;
 }
 
 }  // namespace
@@ -49,6 +64,11 @@ OrderedJson DatasetConfig::to_json() const {
   json["leaky_columns"] = leaky;
   json["missing_values"] = missing_values;
   if (!classes.empty()) json["classes"] = classes;
+  if (!ranges.empty()) {
+    OrderedJson bounds = OrderedJson::object();
+    for (const auto& [column, range] : ranges) bounds[column] = {range.min, range.max};
+    json["ranges"] = bounds;
+  }
   return json;
 }
 
@@ -66,6 +86,7 @@ DatasetConfig DatasetConfig::from_json(const OrderedJson& json, const std::strin
     else if (key == "group_column") config.group_column = string_value(value, what);
     else if (key == "missing_values") config.missing_values = string_list(value, what);
     else if (key == "classes") config.classes = string_list(value, what);
+    else if (key == "ranges") config.ranges = parse_ranges(value, what);
     else if (key == "features") {
       std::vector<FeatureSpec> features;
       if (value.is_object()) {
@@ -89,7 +110,7 @@ DatasetConfig DatasetConfig::from_json(const OrderedJson& json, const std::strin
     } else {
       HITO_FAIL(source, ": unknown key \"", key,
                 "\" (known: name, metadata, id_column, images, masks, label_column, group_column, features, "
-                "leaky_columns, missing_values, classes)");
+                "leaky_columns, missing_values, classes, ranges)");
     }
   }
   HITO_CHECK(!config.image_patterns.empty(), source, ": \"images\" needs at least one pattern");

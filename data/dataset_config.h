@@ -15,16 +15,19 @@
 //     "features": {"age": "numeric", "sex": "categorical", "localization": "auto"},
 //     "leaky_columns": {"dx_type": "how the diagnosis was made, decided together with the label"},
 //     "missing_values": ["", "unknown"],
+//     "ranges": {"age": [0, 120]},
 //     "classes": ["akiec", "bcc", "bkl", "df", "mel", "nv", "vasc"]
 //   }
 //
 // Paths are relative to the data folder; "{column}" is replaced by that column's value, and the
 // first image pattern naming an existing file wins. Without "features", every column that is not the
 // id, group, label or a leaky column is a feature of inferred kind. Without "classes", classes are
-// sorted by name. Unknown keys are an error (a typo must not silently change the study).
+// sorted by name. "ranges" bounds numeric columns: a cell outside its range is a bad row naming the
+// file, row and column (every numeric cell is also bounded by +-1e15, data/columns.h). Unknown keys are an error (a typo must not silently change the study).
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -56,6 +59,7 @@ struct DatasetConfig {
   std::vector<LeakyColumn> leaky_columns;
   std::vector<std::string> missing_values = {""};
   std::vector<std::string> classes;  // empty: sorted label values
+  std::map<std::string, NumericRange> ranges;  // column -> the values it may hold
 
   nlohmann::ordered_json to_json() const;
   // `source` names the config in messages.

@@ -26,6 +26,18 @@ struct Image {
   const uint8_t* at(int64_t y, int64_t x) const { return pixels.data() + (y * width + x) * channels; }
 };
 
+// The decoding budget. Before any pixel is decoded, the width and height in the file's header are
+// checked against the smaller of two limits: max_image_pixels() (by default PIL's
+// Image.MAX_IMAGE_PIXELS, 89,478,485; `--max-image-pixels` sets it) and what a file of that size can
+// plausibly hold (4 Mpixels plus 1,024 pixels per byte: more than deflate's best ratio on an RGB
+// image and far more than a JPEG reaches), so a 10 KB file claiming 20000x20000 is refused without
+// allocating 1.2 GB.
+inline constexpr int64_t kDefaultMaxImagePixels = 89'478'485;
+void set_max_image_pixels(int64_t pixels);  // > 0
+int64_t max_image_pixels();
+// The most pixels a file of `file_bytes` bytes may decode to.
+int64_t image_pixel_budget(size_t file_bytes);
+
 // Decodes an image file to `channels` (3: RGB, 1: gray). Errors name the file: unreadable, not an
 // image, corrupt, or a JPEG cut short (no end-of-image marker: stb_image would fill the rest gray).
 Image decode_image(const fs::path& path, int channels = 3);

@@ -14,6 +14,7 @@
 #include "base/hash.h"
 #include "data/parallel.h"
 #include "base/error.h"
+#include "base/fs.h"
 
 namespace hito::data {
 
@@ -74,16 +75,17 @@ std::shared_ptr<Storage> map_read_only(const std::filesystem::path& path) {
 void build_file(const std::filesystem::path& path, const Header& header, const std::vector<std::filesystem::path>& paths,
                 int64_t height, int64_t width, ResizeMode mode, int threads) {
   std::filesystem::create_directories(path.parent_path());
+  remove_stale_temporaries(path.parent_path());  // caches half-built by a killed process
   std::filesystem::path temp = path;
-  temp += ".tmp-" + std::to_string(::getpid()) + "-" +
-          std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id()) & 0xffff);
+  temp += temporary_suffix(".tmp-") + "-" + std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id()) & 0xffff);
   size_t bytes = file_bytes(static_cast<int64_t>(paths.size()), height, width);
   int fd = ::open(temp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   HITO_CHECK(fd >= 0, "cannot create image cache ", temp.string(), ": ", std::strerror(errno));
   void* data = MAP_FAILED;
   try {
-    HITO_CHECK(::ftruncate(fd, static_cast<off_t>(bytes)) == 0, "cannot size image cache ", temp.string(), " to ", bytes,
-               " bytes: ", std::strerror(errno));
+    // Blocks reserved now, so that a full disk is an error here, not a SIGBUS while filling the mapping.
+    int reserved = ::posix_fallocate(fd, 0, static_cast<off_t>(bytes));
+    HITO_CHECK(reserved == 0, "cannot size image cache ", temp.string(), " to ", bytes, " bytes: ", std::strerror(reserved));
     data = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     HITO_CHECK(data != MAP_FAILED, "cannot map image cache ", temp.string(), ": ", std::strerror(errno));
     auto* base = static_cast<uint8_t*>(data);

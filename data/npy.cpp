@@ -3,9 +3,11 @@
 // '\n' so that the data starts on a 64-byte boundary, then the raw elements.
 #include "data/npy.h"
 
+#include <charconv>
 #include <cstring>
 #include <string>
 
+#include "base/checked.h"
 #include "base/error.h"
 #include "base/fs.h"
 
@@ -50,6 +52,8 @@ std::string dict_value(const std::string& dict, const std::string& key, const st
 }
 
 DType parse_descr(std::string descr, const std::string& file) {
+  HITO_CHECK(descr.size() >= 2 && (descr.front() == '\'' || descr.front() == '"'), file,
+             ": .npy 'descr' must be a quoted string, got ", descr);
   descr = descr.substr(1, descr.size() - 2);  // strip the quotes
   if (descr == "<f4") return DType::F32;
   if (descr == "<i8") return DType::I64;
@@ -66,8 +70,11 @@ Shape parse_shape(const std::string& text, const std::string& file) {
     if (begin == std::string::npos || text[begin] == ')') break;
     size_t end = begin;
     while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
-    HITO_CHECK(end > begin, file, ": malformed shape ", text, " in .npy header");
-    shape.push_back(std::stoll(text.substr(begin, end - begin)));
+    int64_t size = 0;
+    auto parsed = std::from_chars(text.data() + begin, text.data() + end, size);
+    HITO_CHECK(end > begin && parsed.ec == std::errc() && parsed.ptr == text.data() + end, file, ": malformed shape ", text,
+               " in .npy header");
+    shape.push_back(size);
     i = end;
   }
   return shape;
@@ -97,9 +104,7 @@ void save_npy(const std::filesystem::path& path, const Tensor& tensor) {
   write_file_atomic(path, bytes);
 }
 
-Tensor load_npy(const std::filesystem::path& path) {
-  std::string file = path.string();
-  std::string bytes = read_file(path);
+Tensor decode_npy(std::string_view bytes, const std::string& file) {
   HITO_CHECK(bytes.size() >= kMagicSize + 4 && std::memcmp(bytes.data(), kMagic, kMagicSize) == 0, file,
              ": not an .npy file (no \\x93NUMPY magic)");
   int major = static_cast<unsigned char>(bytes[6]);
@@ -110,20 +115,24 @@ Tensor load_npy(const std::filesystem::path& path) {
   for (size_t b = 0; b < length_bytes; ++b) header_length |= size_t(static_cast<unsigned char>(bytes[8 + b])) << (8 * b);
   size_t data_offset = 8 + length_bytes + header_length;
   HITO_CHECK(bytes.size() >= data_offset, file, ": .npy header is truncated");
-  std::string dict = bytes.substr(8 + length_bytes, header_length);
+  std::string dict(bytes.substr(8 + length_bytes, header_length));
 
   DType dtype = parse_descr(dict_value(dict, "descr", file), file);
   std::string fortran = dict_value(dict, "fortran_order", file);
   HITO_CHECK(fortran == "False", file, ": Fortran-order .npy arrays are not supported (save with C order)");
   Shape shape = parse_shape(dict_value(dict, "shape", file), file);
 
-  Tensor out = Tensor::empty(shape, dtype);
-  size_t expected = out.nbytes();
+  // The header's size, checked against the bytes that follow before anything is allocated.
+  std::string what = file + ": .npy shape " + shape_str(shape);
+  int64_t expected = checked_mul(checked_product(shape, what), static_cast<int64_t>(dtype_size(dtype)), what);
   size_t actual = bytes.size() - data_offset;
-  HITO_CHECK(actual == expected, file, ": .npy data has ", actual, " bytes, but shape ", shape_str(shape), " of ",
-             dtype_name(dtype), " needs ", expected);
-  if (expected > 0) std::memcpy(out.raw_data(), bytes.data() + data_offset, expected);
+  HITO_CHECK(actual == static_cast<size_t>(expected), file, ": .npy data has ", actual, " bytes, but shape ",
+             shape_str(shape), " of ", dtype_name(dtype), " needs ", expected);
+  Tensor out = Tensor::empty(shape, dtype);
+  if (expected > 0) std::memcpy(out.raw_data(), bytes.data() + data_offset, static_cast<size_t>(expected));
   return out;
 }
+
+Tensor load_npy(const std::filesystem::path& path) { return decode_npy(read_file(path), path.string()); }
 
 }  // namespace hito::data

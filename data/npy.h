@@ -4,6 +4,8 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
+#include <string_view>
 
 #include "engine/tensor.h"
 
@@ -14,5 +16,8 @@ void save_npy(const std::filesystem::path& path, const Tensor& tensor);
 // Reads a CPU tensor. Errors: not an .npy file, unsupported dtype or byte order, Fortran order,
 // or a data section shorter or longer than the header's shape says.
 Tensor load_npy(const std::filesystem::path& path);
+// The same from the bytes of a file; `file` names it in messages. Every size in the header is
+// multiplied with overflow checks and compared with the bytes present before anything is allocated.
+Tensor decode_npy(std::string_view bytes, const std::string& file);
 
 }  // namespace hito::data

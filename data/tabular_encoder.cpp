@@ -22,20 +22,25 @@ double median_of(std::vector<double> values) {
   return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
 }
 
-// The number in a cell, or nothing when missing; an error naming the cell when it is neither.
-std::optional<double> numeric_cell(const CsvTable& table, int64_t row, int64_t column, const MissingValues& missing) {
+// The number in a cell, or nothing when missing; an error naming the cell when it is neither, or
+// when the number lies outside `range`.
+std::optional<double> numeric_cell(const CsvTable& table, int64_t row, int64_t column, const MissingValues& missing,
+                                   const NumericRange& range) {
   const std::string& cell = table.rows[static_cast<size_t>(row)][static_cast<size_t>(column)];
   if (missing.is_missing(cell)) return std::nullopt;
   auto value = parse_number(cell);
   HITO_CHECK(value.has_value(), table.where(row), ": column '", table.header[static_cast<size_t>(column)],
              "' is numeric, but holds '", cell, "'");
+  HITO_CHECK(range.contains(*value), table.where(row), ": column '", table.header[static_cast<size_t>(column)], "' holds ",
+             std::string(trim(cell)), ", outside its range ", range.describe());
   return value;
 }
 
 }  // namespace
 
 TabularEncoder TabularEncoder::fit(const CsvTable& table, const std::vector<std::pair<std::string, ColumnKind>>& features,
-                                   const std::vector<int64_t>& train_rows, const MissingValues& missing) {
+                                   const std::vector<int64_t>& train_rows, const MissingValues& missing,
+                                   const std::map<std::string, NumericRange>& ranges) {
   TabularEncoder encoder;
   encoder.missing_ = missing;
   for (const auto& [name, kind] : features) {
@@ -43,9 +48,10 @@ TabularEncoder TabularEncoder::fit(const CsvTable& table, const std::vector<std:
     if (kind == ColumnKind::Numeric) {
       NumericEncoding e;
       e.column = name;
+      if (auto declared = ranges.find(name); declared != ranges.end()) e.range = declared->second;
       std::vector<double> present;
       for (int64_t r : train_rows)
-        if (auto v = numeric_cell(table, r, c, missing)) present.push_back(*v);
+        if (auto v = numeric_cell(table, r, c, missing, e.range)) present.push_back(*v);
       HITO_CHECK(!present.empty(), table.source.string(), ": numeric column '", name, "' has no value on the training rows");
       e.median = median_of(present);
       e.indicator = present.size() < train_rows.size();
@@ -97,7 +103,7 @@ EncodedTable TabularEncoder::transform(const CsvTable& table) const {
     const NumericEncoding& e = numerics_[f];
     int64_t c = table.require_column(e.column);
     for (int64_t r = 0; r < n; ++r) {
-      auto value = numeric_cell(table, r, c, missing_);
+      auto value = numeric_cell(table, r, c, missing_, e.range);
       tab[r * width + static_cast<int64_t>(f)] = static_cast<float>((value.value_or(e.median) - e.mean) / e.std);
       if (e.indicator) tab[r * width + indicator_col] = value ? 0.0f : 1.0f;
     }
@@ -185,7 +191,8 @@ Json TabularEncoder::to_json() const {
   json["missing_values"] = missing_.tokens();
   Json numerics = Json::array();
   for (const auto& e : numerics_)
-    numerics.push_back({{"column", e.column}, {"median", e.median}, {"mean", e.mean}, {"std", e.std}, {"indicator", e.indicator}});
+    numerics.push_back({{"column", e.column}, {"median", e.median}, {"mean", e.mean}, {"std", e.std}, {"indicator", e.indicator},
+                        {"range", {e.range.min, e.range.max}}});
   json["numeric"] = numerics;
   Json categoricals = Json::array();
   for (const auto& e : categoricals_)
@@ -204,9 +211,12 @@ TabularEncoder TabularEncoder::from_json(const Json& json, const std::string& so
   TabularEncoder encoder;
   try {
     encoder.missing_ = MissingValues(json.at("missing_values").get<std::vector<std::string>>());
-    for (const Json& e : json.at("numeric"))
-      encoder.numerics_.push_back({e.at("column").get<std::string>(), e.at("median").get<double>(), e.at("mean").get<double>(),
-                                   e.at("std").get<double>(), e.at("indicator").get<bool>()});
+    for (const Json& e : json.at("numeric")) {
+      NumericEncoding n{e.at("column").get<std::string>(), e.at("median").get<double>(), e.at("mean").get<double>(),
+                        e.at("std").get<double>(), e.at("indicator").get<bool>(), NumericRange{}};
+      if (e.contains("range")) n.range = {e.at("range").at(0).get<double>(), e.at("range").at(1).get<double>()};
+      encoder.numerics_.push_back(std::move(n));
+    }
     for (const Json& e : json.at("categorical")) {
       CategoricalEncoding c{e.at("column").get<std::string>(), e.at("vocabulary").get<std::vector<std::string>>(),
                             e.at("most_frequent").get<std::string>(), e.at("indicator").get<bool>()};
@@ -218,7 +228,9 @@ TabularEncoder TabularEncoder::from_json(const Json& json, const std::string& so
     HITO_FAIL(source, ": not a valid tabular encoder: ", e.what());
   }
   for (const auto& e : encoder.numerics_)
-    HITO_CHECK(e.std > 0 && std::isfinite(e.mean) && std::isfinite(e.median), source, ": bad statistics for '", e.column, "'");
+    HITO_CHECK(e.std > 0 && std::isfinite(e.std) && std::isfinite(e.mean) && std::isfinite(e.median) &&
+                   e.range.min <= e.range.max,
+               source, ": bad statistics for '", e.column, "'");
   return encoder;
 }
 

@@ -14,6 +14,7 @@
 //   codes   i64 (N, C):  per categorical column, code in [0, V] (V = unknown)
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -28,6 +29,7 @@ struct NumericEncoding {
   std::string column;
   double median = 0, mean = 0, std = 1;
   bool indicator = false;
+  NumericRange range;  // the values a cell may hold (checked when fitting and when transforming)
 };
 
 struct CategoricalEncoding {
@@ -52,10 +54,11 @@ class TabularEncoder {
  public:
   TabularEncoder() = default;
   // Fits on rows `train_rows` of `table`. `features` are (column, kind) in output order. Errors
-  // name the file, row and column of a numeric cell that is not a number, or a column with no value
-  // at all on the training rows.
+  // name the file, row and column of a numeric cell that is not a number or lies outside its range
+  // (`ranges`, else +-1e15), or a column with no value at all on the training rows.
   static TabularEncoder fit(const CsvTable& table, const std::vector<std::pair<std::string, ColumnKind>>& features,
-                            const std::vector<int64_t>& train_rows, const MissingValues& missing);
+                            const std::vector<int64_t>& train_rows, const MissingValues& missing,
+                            const std::map<std::string, NumericRange>& ranges = {});
   // Encodes every row of `table` (which must have the feature columns; others are ignored).
   EncodedTable transform(const CsvTable& table) const;
   // Per categorical column with any, the values of `table` that transform() maps to the unknown slot

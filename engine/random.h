@@ -13,6 +13,9 @@ class Generator {
   explicit Generator(uint64_t seed = 0) : seed_(seed) {}
   uint64_t seed() const { return seed_; }
   void reseed(uint64_t seed) { seed_ = seed; counter_ = 0; }
+  // The draws made so far; with the seed, the whole state (a resumed training restores both).
+  uint64_t counter() const { return counter_; }
+  void restore(uint64_t seed, uint64_t counter) { seed_ = seed; counter_ = counter; }
 
   uint64_t next_u64();
   float uniform();            // [0, 1)

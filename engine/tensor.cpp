@@ -3,6 +3,7 @@
 
 #include <cstring>
 
+#include "base/checked.h"
 #include "kernels/allocator.h"
 #include "engine/dispatch.h"
 #include "kernels/runtime.h"
@@ -37,7 +38,8 @@ void check_shape(const Shape& shape) {
 Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
   check_shape(shape);
   auto impl = std::make_shared<TensorImpl>();
-  impl->storage = std::make_shared<Storage>(static_cast<size_t>(shape_numel(shape)) * dtype_size(dtype), device);
+  int64_t bytes = checked_mul(shape_numel(shape), static_cast<int64_t>(dtype_size(dtype)), "tensor bytes");
+  impl->storage = std::make_shared<Storage>(static_cast<size_t>(bytes), device);
   impl->shape = shape;
   impl->dtype = dtype;
   return Tensor(std::move(impl));
@@ -69,8 +71,10 @@ template Tensor Tensor::from_vector(const std::vector<uint8_t>&, const Shape&, D
 
 Tensor Tensor::from_storage(std::shared_ptr<Storage> storage, const Shape& shape, DType dtype, int64_t offset) {
   check_shape(shape);
-  size_t end = static_cast<size_t>(offset + shape_numel(shape)) * dtype_size(dtype);
-  HITO_CHECK(offset >= 0 && end <= storage->bytes(), "view ", shape_str(shape), " at element ", offset,
+  HITO_CHECK(offset >= 0, "view ", shape_str(shape), " at negative element ", offset);
+  int64_t end = checked_mul(checked_add(offset, shape_numel(shape), "view end"), static_cast<int64_t>(dtype_size(dtype)),
+                            "view end");
+  HITO_CHECK(static_cast<size_t>(end) <= storage->bytes(), "view ", shape_str(shape), " at element ", offset,
              " runs past the end of its storage (", storage->bytes(), " bytes)");
   auto impl = std::make_shared<TensorImpl>();
   impl->storage = std::move(storage);

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(build-essential cmake libeigen3-dev libopenblas-dev libstb-dev nlohmann-json3-dev libcli11-dev
           libfmt-dev libgtest-dev libbenchmark-dev python3 python3-numpy python3-torch python3-torchvision
-          python3-sklearn chromium openmpi-bin libopenmpi-dev)
+          python3-sklearn chromium openmpi-bin libopenmpi-dev clang libomp-dev)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,7 +1,17 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, builds (CUDA code included when nvcc is present) and
 # runs every test suite. CUDA tests skip themselves, with a message, where no GPU is present.
+# Without arguments (as CI calls it) it then runs every fuzz harness for HITO_FUZZ_SECONDS (default 60,
+# scripts/fuzz.sh; HITO_CI_FUZZ=0 skips it) and, with HITO_CI_SANITIZE_TESTS=1, the whole test suite
+# again under AddressSanitizer and UndefinedBehaviorSanitizer (scripts/sanitize.sh; off until a clean
+# run of it has been seen). Arguments go to ctest and run only the plain build's tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 ctest --test-dir "${HITO_BUILD_DIR:-build}" --output-on-failure -j "$(nproc)" "$@"
+if [ $# -eq 0 ] && [ "${HITO_CI_SANITIZE_TESTS:-0}" = 1 ]; then
+  scripts/sanitize.sh
+fi
+if [ $# -eq 0 ] && [ "${HITO_CI_FUZZ:-1}" != 0 ]; then
+  scripts/fuzz.sh "${HITO_FUZZ_SECONDS:-60}"
+fi

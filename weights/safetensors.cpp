@@ -106,12 +106,12 @@ class Context {
 };
 
 uint64_t as_u64(const OrderedJson& value, const Context& ctx, const std::string& name, const char* what) {
-  if (!value.is_number_unsigned()) ctx.fail_tensor(name, what, " must be a non-negative integer, got ", value.dump());
+  if (!value.is_number_unsigned()) ctx.fail_tensor(name, what, " must be a non-negative integer, got ", json_excerpt(value));
   return value.get<uint64_t>();
 }
 
 Entry parse_entry(const std::string& name, const OrderedJson& value, const Context& ctx) {
-  if (!value.is_object()) ctx.fail_tensor(name, "entry must be an object, got ", value.dump());
+  if (!value.is_object()) ctx.fail_tensor(name, "entry must be an object, got ", json_excerpt(value));
   for (const auto& [key, field] : value.items())
     if (key != "dtype" && key != "shape" && key != "data_offsets") ctx.fail_tensor(name, "unknown field '", key, "'");
   for (const char* key : {"dtype", "shape", "data_offsets"})
@@ -120,31 +120,31 @@ Entry parse_entry(const std::string& name, const OrderedJson& value, const Conte
   Entry entry;
   entry.name = name;
   const OrderedJson& dtype = value["dtype"];
-  if (!dtype.is_string()) ctx.fail_tensor(name, "dtype must be a string, got ", dtype.dump());
+  if (!dtype.is_string()) ctx.fail_tensor(name, "dtype must be a string, got ", json_excerpt(dtype));
   for (const FileDType& known : kFileDTypes)
     if (dtype.get<std::string>() == known.name) entry.dtype = &known;
   if (!entry.dtype)
-    ctx.fail_tensor(name, "unsupported dtype ", dtype.dump(), " (hito reads F32, F16, BF16, I64 and U8)");
+    ctx.fail_tensor(name, "unsupported dtype ", json_excerpt(dtype), " (hito reads F32, F16, BF16, I64 and U8)");
 
   const OrderedJson& shape = value["shape"];
-  if (!shape.is_array()) ctx.fail_tensor(name, "shape must be an array, got ", shape.dump());
+  if (!shape.is_array()) ctx.fail_tensor(name, "shape must be an array, got ", json_excerpt(shape));
   uint64_t bytes = entry.dtype->bytes;
   for (const OrderedJson& d : shape) {
     uint64_t size = as_u64(d, ctx, name, "each dimension");
     if (size > uint64_t(INT64_MAX) || (size != 0 && bytes > UINT64_MAX / size))
-      ctx.fail_tensor(name, "shape ", shape.dump(), " is too large");
+      ctx.fail_tensor(name, "shape ", json_excerpt(shape), " is too large (its byte size overflows 64 bits)");
     bytes *= size;
     entry.shape.push_back(static_cast<int64_t>(size));
   }
 
   const OrderedJson& offsets = value["data_offsets"];
   if (!offsets.is_array() || offsets.size() != 2)
-    ctx.fail_tensor(name, "data_offsets must be [begin, end], got ", offsets.dump());
+    ctx.fail_tensor(name, "data_offsets must be [begin, end], got ", json_excerpt(offsets));
   entry.begin = as_u64(offsets[0], ctx, name, "data_offsets[0]");
   entry.end = as_u64(offsets[1], ctx, name, "data_offsets[1]");
-  if (entry.end < entry.begin) ctx.fail_tensor(name, "data_offsets ", offsets.dump(), " end before they begin");
+  if (entry.end < entry.begin) ctx.fail_tensor(name, "data_offsets ", json_excerpt(offsets), " end before they begin");
   if (entry.end - entry.begin != bytes)
-    ctx.fail_tensor(name, "data_offsets ", offsets.dump(), " hold ", entry.end - entry.begin, " bytes, but ",
+    ctx.fail_tensor(name, "data_offsets ", json_excerpt(offsets), " hold ", entry.end - entry.begin, " bytes, but ",
                     entry.dtype->name, " ", shape_str(entry.shape), " needs ", bytes);
   return entry;
 }
@@ -180,10 +180,10 @@ OrderedJson parse_header(const std::string& text, const Context& ctx) {
 }
 
 std::map<std::string, std::string> parse_metadata(const OrderedJson& value, const Context& ctx) {
-  if (!value.is_object()) ctx.fail("__metadata__ must be an object of strings, got ", value.dump());
+  if (!value.is_object()) ctx.fail("__metadata__ must be an object of strings, got ", json_excerpt(value));
   std::map<std::string, std::string> metadata;
   for (const auto& [key, item] : value.items()) {
-    if (!item.is_string()) ctx.fail("__metadata__ value of '", key, "' must be a string, got ", item.dump());
+    if (!item.is_string()) ctx.fail("__metadata__ value of '", key, "' must be a string, got ", json_excerpt(item));
     metadata[key] = item.get<std::string>();
   }
   return metadata;

@@ -43,6 +43,15 @@ Tensor convert_to(const Tensor& source, DType target, std::string& problem) {
   return Tensor();
 }
 
+// A weight that is NaN or infinite would poison every output silently: refused, naming the tensor.
+void check_finite(const Tensor& host, const std::string& name, const std::string& source) {
+  if (host.dtype() != DType::F32) return;
+  const float* values = host.data<float>();
+  for (int64_t i = 0; i < host.numel(); ++i)
+    HITO_CHECK(std::isfinite(values[i]), "load_state_dict from ", source, ": tensor '", name, "' holds ", values[i],
+               " at element ", i, " (a diverged or corrupt checkpoint)");
+}
+
 LoadReport load_from(Module& module, const NamedTensors& tensors, bool strict, const std::string& source) {
   std::unordered_map<std::string, Tensor> destinations;
   for (const auto& [name, tensor] : module.state_dict()) destinations.emplace(name, tensor);
@@ -72,6 +81,7 @@ LoadReport load_from(Module& module, const NamedTensors& tensors, bool strict, c
                                   dtype_name(tensor.dtype()) + " (" + problem + ")");
       continue;
     }
+    check_finite(converted, name, source);
     copies.emplace_back(destination, converted);
   }
   for (const auto& [name, tensor] : module.state_dict())

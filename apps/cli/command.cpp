@@ -1,6 +1,7 @@
 // The options shared by every command.
 #include "apps/cli/command.h"
 
+#include "data/image.h"
 #include "engine/random.h"
 #include "kernels/runtime.h"
 
@@ -11,6 +12,8 @@ void add_common_options(CLI::App& command, CommonOptions& options, DeviceFlag de
   if (device == DeviceFlag::Yes) command.add_option("--device", options.device, "cpu or cuda")->capture_default_str();
   command.add_option("--seed", options.seed, "Random seed")->capture_default_str();
   command.add_option("--threads", options.threads, "CPU threads (0: all cores)")->capture_default_str();
+  command.add_option("--max-image-pixels", options.max_image_pixels,
+                     "Refuse images whose header claims more pixels (0: the default, 89478485)");
 }
 
 CLI::Option* add_switch(CLI::App& command, const std::string& name, bool& value, const std::string& description) {
@@ -44,6 +47,7 @@ Device parse_device(const std::string& name) {
 Device apply_common_options(const CommonOptions& options) {
   if (options.threads > 0) set_num_threads(options.threads);
   manual_seed(options.seed);
+  if (options.max_image_pixels > 0) data::set_max_image_pixels(options.max_image_pixels);
   return parse_device(options.device);
 }
 

@@ -3,8 +3,10 @@
 // rate, so a backbone can learn more slowly than its head.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "engine/tensor.h"
@@ -29,6 +31,11 @@ class Optimizer {
   std::vector<ParamGroup>& groups() { return groups_; }
   // Sets lr = base_lr * factor in every group (what a schedule calls).
   void scale_lr(float factor);
+  // Everything step() carries from one call to the next, by name ("<group>.<param>.m", ...; host
+  // copies), for a training checkpoint. load_state() takes what state() gave for the same parameter
+  // groups and shapes; an Error naming the entry otherwise, and nothing changes.
+  virtual std::map<std::string, Tensor> state() const = 0;
+  virtual void load_state(const std::map<std::string, Tensor>& state) = 0;
 
  protected:
   // Calls update(group, gi, pi, p, g) for parameter pi of group gi and its gradient g, for every
@@ -48,6 +55,8 @@ class Sgd : public Optimizer {
  public:
   Sgd(std::vector<ParamGroup> groups, SgdOptions options = {});
   void step() override;
+  std::map<std::string, Tensor> state() const override;
+  void load_state(const std::map<std::string, Tensor>& state) override;
 
  private:
   SgdOptions options_;
@@ -63,6 +72,8 @@ class Adam : public Optimizer {
  public:
   Adam(std::vector<ParamGroup> groups, AdamOptions options = {});
   void step() override;
+  std::map<std::string, Tensor> state() const override;
+  void load_state(const std::map<std::string, Tensor>& state) override;
 
  private:
   AdamOptions options_;

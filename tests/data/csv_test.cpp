@@ -79,6 +79,16 @@ TEST(Csv, MalformedInputIsAnError) {
   }
 }
 
+TEST(Csv, NulBytesAndInvalidUtf8AreRefusedNamingFileRowAndColumn) {
+  std::string nul = testing::error_message([] { parse_csv(std::string("id,sex\na,male\nb,ma\0le\n", 23), "m.csv"); });
+  EXPECT_NE(nul.find("m.csv:3 (row 2), column 'sex': the cell holds a NUL byte at byte 3"), std::string::npos) << nul;
+  std::string latin1 = testing::error_message([] { parse_csv("id,site\na,caf\xE9\n", "m.csv"); });
+  EXPECT_NE(latin1.find("m.csv:2 (row 1), column 'site': the cell holds invalid UTF-8 at byte 4"), std::string::npos) << latin1;
+  std::string header = testing::error_message([] { parse_csv("id,\xFFx\n1,2\n", "m.csv"); });
+  EXPECT_NE(header.find("m.csv:1: header field 2 holds invalid UTF-8"), std::string::npos) << header;
+  EXPECT_NO_THROW(parse_csv("id,site\na,Bj\xC3\xB6rk\n", "m.csv"));
+}
+
 TEST(Csv, WriterRoundTrip) {
   Rows rows = {{"plain", "with, comma", "with \"quote\""}, {"multi\nline", "", " padded "}, {"crlf\r\nx", "1.5", "-"}};
   CsvWriter writer({"a", "b", "c"});

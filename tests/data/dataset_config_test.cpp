@@ -4,6 +4,7 @@
 
 #include "data/dataset_config.h"
 #include "data/presets.h"
+#include "base/error.h"
 #include "tests/support/testing.h"
 
 namespace hito::data {
@@ -31,7 +32,22 @@ TEST(DatasetConfig, TheHam10000PresetDescribesThePublishedDataSet) {
   EXPECT_EQ(c.leaky_columns[0].column, "dx_type");
   EXPECT_EQ(c.missing_values, (std::vector<std::string>{"", "unknown"}));
   EXPECT_EQ(c.classes, (std::vector<std::string>{"akiec", "bcc", "bkl", "df", "mel", "nv", "vasc"}));
+  ASSERT_EQ(c.ranges.count("age"), 1u);
+  EXPECT_EQ(c.ranges.at("age").min, 0);
+  EXPECT_EQ(c.ranges.at("age").max, 120);
   EXPECT_EQ(DatasetConfig::from_json(c.to_json(), "round trip").to_json(), c.to_json());
+}
+
+TEST(DatasetConfig, RangesMustBeOrderedPairsOfNumbers) {
+  auto load = [](const std::string& ranges) {
+    return DatasetConfig::from_json(nlohmann::ordered_json::parse("{\"ranges\": " + ranges + "}"), "c.json");
+  };
+  EXPECT_EQ(load(R"({"bmi": [10, 80]})").ranges.at("bmi").max, 80);
+  EXPECT_NE(testing::error_message([&] { load(R"({"age": [120, 0]})"); }).find("c.json: \"ranges\".age: [120, 0] must have"),
+            std::string::npos);
+  EXPECT_NE(testing::error_message([&] { load(R"({"age": [0]})"); }).find("must be [min, max], got [0]"), std::string::npos);
+  EXPECT_THROW(load(R"({"age": [0, 1e300]})"), Error);
+  EXPECT_THROW(load(R"([0, 1])"), Error);
 }
 
 TEST(DatasetConfig, AnUnknownPresetNamesTheKnownOnes) {

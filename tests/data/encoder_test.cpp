@@ -103,5 +103,24 @@ TEST(TabularEncoder, ErrorsNameTheCell) {
   EXPECT_THROW(TabularEncoder::fit(no_column, kFeatures, {0}, kMissing), Error);
 }
 
+TEST(TabularEncoder, NumbersOutsideTheirRangeAreRefusedNamingTheCell) {
+  // Finite but absurd: 1e308 squared overflows the std; without a declared range +-1e15 bounds it.
+  CsvTable absurd = parse_csv("id,age,site\na,1e308,back\nb,40,face\n", "abs.csv");
+  std::string message = testing::error_message([&] { TabularEncoder::fit(absurd, kFeatures, {0, 1}, kMissing); });
+  EXPECT_NE(message.find("abs.csv:2 (row 1): column 'age' holds 1e308, outside its range [-1e+15, 1e+15]"),
+            std::string::npos) << message;
+  // A declared range, kept in the JSON and checked again on new data (hito predict).
+  CsvTable t = table();
+  std::map<std::string, NumericRange> ranges = {{"age", {0, 120}}};
+  TabularEncoder e = TabularEncoder::fit(t, kFeatures, kTrain, kMissing, ranges);
+  TabularEncoder back = TabularEncoder::from_json(nlohmann::ordered_json::parse(e.to_json().dump()), "enc.json");
+  CsvTable negative = parse_csv("id,age,site\nz,-3,back\n", "new.csv");
+  message = testing::error_message([&] { back.transform(negative); });
+  EXPECT_NE(message.find("new.csv:2 (row 1): column 'age' holds -3, outside its range [0, 120]"), std::string::npos)
+      << message;
+  EXPECT_THROW(TabularEncoder::fit(parse_csv("id,age,site\na,130,back\n", "old.csv"), kFeatures, {0}, kMissing, ranges),
+               Error);
+}
+
 }  // namespace
 }  // namespace hito::data

@@ -94,6 +94,51 @@ TEST(Image, BadFilesGiveErrorsNamingTheFile) {
   fs::remove_all(dir);
 }
 
+// A JPEG whose frame header (SOF0) claims `height` x `width`: the first FF C0 marker is followed by
+// its length (2 bytes), the precision (1) and then height and width, big-endian.
+std::string jpeg_claiming(int height, int width) {
+  std::string jpeg = encode_jpeg(Image(16, 16, 3, 128));
+  size_t sof = jpeg.find("\xFF\xC0");
+  EXPECT_NE(sof, std::string::npos);
+  jpeg[sof + 5] = static_cast<char>(height >> 8), jpeg[sof + 6] = static_cast<char>(height & 0xff);
+  jpeg[sof + 7] = static_cast<char>(width >> 8), jpeg[sof + 8] = static_cast<char>(width & 0xff);
+  return jpeg;
+}
+
+TEST(Image, AHeaderClaimingMorePixelsThanTheBudgetIsRefusedBeforeDecoding) {
+  std::string small = jpeg_claiming(20000, 20000);  // under 1 KB claiming 400 Mpixels (1.2 GB decoded)
+  std::string message = error_of([&] { decode_image_bytes(small, "bomb.jpg"); });
+  EXPECT_NE(message.find("bomb.jpg: the header claims 20000x20000 pixels, more than the budget"), std::string::npos) << message;
+  // The budget grows with the file: 4 Mpixels + 1,024 per byte, capped by --max-image-pixels.
+  EXPECT_EQ(image_pixel_budget(1000), (int64_t(1) << 22) + 1024 * 1000);
+  EXPECT_EQ(image_pixel_budget(size_t(1) << 30), kDefaultMaxImagePixels);
+  EXPECT_NO_THROW(decode_image_bytes(encode_jpeg(Image(40, 30, 3, 7)), "fine.jpg"));
+  set_max_image_pixels(1000);
+  EXPECT_NE(error_of([&] { decode_image_bytes(encode_jpeg(Image(40, 30, 3, 7)), "big.jpg"); }).find("--max-image-pixels 1000"),
+            std::string::npos);
+  set_max_image_pixels(kDefaultMaxImagePixels);
+  EXPECT_THROW(set_max_image_pixels(0), Error);
+}
+
+// A Huffman table whose code counts add up to more than 256 symbols made stb_image write past its
+// table (found by fuzz/fuzz_image, UndefinedBehaviorSanitizer): refused before stb_image sees it.
+TEST(Image, AJpegHuffmanTableWithTooManyCodesIsRefused) {
+  std::string jpeg = encode_jpeg(Image(16, 16, 3, 90));
+  size_t dht = jpeg.find("\xFF\xC4");
+  ASSERT_NE(dht, std::string::npos);
+  std::string bad = jpeg;
+  for (size_t k = 1; k <= 16; ++k) bad[dht + 4 + k] = static_cast<char>(0xFF);  // 16 x 255 codes
+  std::string message = error_of([&] { decode_image_bytes(bad, "dht.jpg"); });
+  EXPECT_NE(message.find("dht.jpg: corrupt JPEG (a Huffman table"), std::string::npos) << message;
+  // The fuzzer's own inputs (a table past the end of the file, after junk, after fill bytes before SOI), kept in its corpus.
+  for (const char* name :
+       {"crash-dht-257", "crash-dht-cut-short", "crash-dht-after-junk", "crash-dht-after-fill"}) {
+    std::string found = read_file(testing::source_dir() / "fuzz/corpus/image" / name);
+    EXPECT_NE(error_of([&] { decode_image_bytes(found, name); }).find("Huffman table"), std::string::npos) << name;
+  }
+  EXPECT_NO_THROW(decode_image_bytes(jpeg, "good.jpg"));
+}
+
 // The 600x450 originals: they decode, and area averaging by 3 gives (nearly) the 200x150 copies of
 // the same images in the shared data set, which were made from them.
 TEST(Image, LoadsThe600x450OriginalsAndMatchesTheDownsampledCopies) {

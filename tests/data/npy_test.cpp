@@ -92,5 +92,30 @@ TEST(Npy, MalformedFilesGiveClearErrors) {
   fs::remove_all(dir);
 }
 
+// An .npy file with this header dict and `data_bytes` bytes of data.
+std::string npy_with(const std::string& dict, size_t data_bytes) {
+  std::string header = dict + std::string(64 - (10 + dict.size() + 1) % 64, ' ') + "\n";
+  std::string bytes = std::string("\x93NUMPY\x01\x00", 8);
+  bytes += static_cast<char>(header.size() & 0xff);
+  bytes += static_cast<char>(header.size() >> 8);
+  return bytes + header + std::string(data_bytes, '\0');
+}
+
+TEST(Npy, HostileShapesAreRefusedBeforeAnyAllocation) {
+  fs::path dir = testing::temp_dir("npy-hostile");
+  // 2^21 x 2^21 x 2^21 wraps to 0 elements in plain int64 arithmetic and so matched an empty file.
+  write_file_atomic(dir / "wrap.npy", npy_with("{'descr': '<f4', 'fortran_order': False, 'shape': (2097152, 2097152, 2097152), }", 0));
+  expect_error_mentions(dir / "wrap.npy", "overflows 64 bits");
+  // A shape of 10^12 floats over 16 bytes of data: refused by size, nothing allocated.
+  write_file_atomic(dir / "huge.npy", npy_with("{'descr': '<f4', 'fortran_order': False, 'shape': (1000000, 1000000), }", 16));
+  expect_error_mentions(dir / "huge.npy", "needs 4000000000000");
+  // A dimension that does not fit in int64.
+  write_file_atomic(dir / "digits.npy", npy_with("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,), }", 0));
+  expect_error_mentions(dir / "digits.npy", "malformed shape");
+  write_file_atomic(dir / "descr.npy", npy_with("{'descr': , 'fortran_order': False, 'shape': (1,), }", 4));
+  expect_error_mentions(dir / "descr.npy", "'descr' must be a quoted string");
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace hito::data

@@ -98,7 +98,7 @@ TEST(Prepare, NoLesionOnTwoSidesAndSharesWithinTwoPoints) {
   EXPECT_NEAR(split.train_fraction, 0.70, 0.02);
 }
 
-TEST(Prepare, FingerprintIsStableAndFollowsLabelsAndImages) {
+TEST(Prepare, FingerprintIsStableAndFollowsEveryCellAndImageContent) {
   fs::path data = testing::copy_of_synthetic_data("prepare-fingerprint");
   fs::path run = data.parent_path() / "run";
   std::string first = testing::prepare_quietly(data, run).fingerprint;
@@ -118,6 +118,28 @@ TEST(Prepare, FingerprintIsStableAndFollowsLabelsAndImages) {
   fs::path other_run = data.parent_path() / "run2";
   EXPECT_NE(testing::prepare_quietly(data, other_run).fingerprint, first);
   edit_metadata(data, id, "dx", old_label);
+  EXPECT_NO_THROW(load_prepared(run));
+
+  // An age changes (a feature cell, not the label): refused too.
+  std::string old_age;
+  CsvTable metadata = read_csv(data / "HAM10000_metadata.csv");
+  for (const auto& row : metadata.rows)
+    if (row[1] == id) old_age = row[size_t(metadata.require_column("age"))];
+  edit_metadata(data, id, "age", old_age == "40.0" ? "45.0" : "40.0");
+  message = testing::error_message([&] { load_prepared(run); });
+  EXPECT_NE(message.find("no longer match"), std::string::npos) << message;
+  edit_metadata(data, id, "age", old_age);
+  EXPECT_NO_THROW(load_prepared(run));
+
+  // An image is replaced by another of exactly the same size (one byte inside it flipped).
+  fs::path image = data / "images" / (id + ".jpg");
+  std::string bytes = read_file(image);
+  std::string flipped = bytes;
+  flipped[bytes.size() / 2] = static_cast<char>(flipped[bytes.size() / 2] ^ 0x01);
+  write_file_atomic(image, flipped);
+  message = testing::error_message([&] { load_prepared(run); });
+  EXPECT_NE(message.find("no longer match"), std::string::npos) << message;
+  write_file_atomic(image, bytes);
   EXPECT_NO_THROW(load_prepared(run));
 
   // An image changes.

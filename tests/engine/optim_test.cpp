@@ -85,6 +85,36 @@ TEST(Optimizers, GroupsKeepTheirOwnLearningRates) {
   EXPECT_FLOAT_EQ(fast.to_vector<float>()[0], 0.5f);
 }
 
+// An optimizer's state handed to a fresh one over the same parameter values continues the run
+// exactly; a state of the wrong shape is refused and changes nothing.
+TEST(Optimizers, StateCarriesOverToAFreshOptimizer) {
+  auto run = [](Optimizer& optimizer, Tensor& p, int from, int to) {  // steps [from, to)
+    for (int s = from; s < to; ++s) {
+      p.set_grad(Tensor::from_vector(std::vector<float>{0.3f * (s + 1), -0.2f, 0.1f}, {3}));
+      optimizer.step();
+    }
+  };
+  for (const bool adam : {true, false}) {
+    Tensor whole = Tensor::ones({3}).set_requires_grad(), split = Tensor::ones({3}).set_requires_grad();
+    auto make = [adam](Tensor& p) -> std::unique_ptr<Optimizer> {
+      if (adam) return std::make_unique<Adam>(single_group({p}, 0.1f, 0.01f), AdamOptions{.decoupled_weight_decay = true});
+      return std::make_unique<Sgd>(single_group({p}, 0.1f), SgdOptions{.momentum = 0.9f, .nesterov = true});
+    };
+    auto a = make(whole);
+    run(*a, whole, 0, 5);
+    auto first = make(split);
+    run(*first, split, 0, 2);
+    Tensor resumed = split.detach().clone().set_requires_grad();
+    auto second = make(resumed);
+    second->load_state(first->state());
+    run(*second, resumed, 2, 5);
+    EXPECT_EQ(resumed.to_vector<float>(), whole.to_vector<float>()) << (adam ? "adam" : "sgd");
+    auto state = first->state();
+    state.begin()->second = Tensor::zeros({7}, state.begin()->second.dtype());
+    EXPECT_THROW(second->load_state(state), Error);
+  }
+}
+
 TEST(Schedules, MatchPyTorchSchedulers) {
   testing::Golden golden("schedules.safetensors");
   auto check = [&](const std::string& name, const Schedule& schedule) {

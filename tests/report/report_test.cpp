@@ -212,5 +212,26 @@ TEST(ReportCommand, BadInputFailsClearlyWithoutOutput) {
   fs::remove_all(missing.parent_path());
 }
 
+// A model folder made from other data (its config.json records another fingerprint than prepared/)
+// is refused, naming it, as `hito evaluate` refuses it; --keep-going shows the refusal instead.
+TEST(Report, AModelFolderOfOtherDataIsRefused) {
+  fs::path run = fixture_run("report_other_data");
+  std::string config = read_file(run / "tabular" / "config.json");
+  std::string other = config;
+  other.replace(other.find("5be0c2a1d9e3f417"), 16, "0123456789abcdef");
+  write_file_atomic(run / "tabular" / "config.json", other);
+  CommandResult r = run_shell(report_command(run));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.output.find((run / "tabular").string() + " was made from data with fingerprint 0123456789abcdef"),
+            std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(run / "report.html"));
+  r = run_shell(report_command(run, " --keep-going"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(read_file(run / "report.html").find("belongs to another preparation"), std::string::npos);
+  write_file_atomic(run / "tabular" / "config.json", config);
+  EXPECT_EQ(run_shell(report_command(run)).status, 0);
+  fs::remove_all(run.parent_path());
+}
+
 }  // namespace
 }  // namespace hito::report

@@ -27,6 +27,18 @@ std::unordered_map<std::string, std::vector<double>> read_probabilities(const fs
   return out;
 }
 
+// A NaN probability (a diverged model, or an input outside what it saw) is an error naming the row,
+// and no predictions file is written: `hito predict` never exits 0 with NaN outputs.
+TEST(Predict, NonFiniteProbabilitiesAreNeverWritten) {
+  fs::path dir = testing::temp_dir("predict-nan");
+  Tensor p = Tensor::from_vector(std::vector<float>{0.25f, 0.75f, NAN, 0.5f}, {2, 2});
+  std::string message = testing::error_message(
+      [&] { write_predictions_csv(dir / "out.csv", "image_id", {"ISIC_1", "ISIC_2"}, p, {"mel", "nv"}); });
+  EXPECT_NE(message.find("gave ISIC_2 a probability of nan for class 'mel'"), std::string::npos) << message;
+  EXPECT_FALSE(fs::exists(dir / "out.csv"));
+  fs::remove_all(dir);
+}
+
 // Predicting the training data set again reproduces the test predictions saved at training time.
 void expect_same_test_predictions(const fs::path& model, const fs::path& predicted) {
   auto saved = read_probabilities(model / kPredictionsTest), now = read_probabilities(predicted);

@@ -1,11 +1,12 @@
 // The shared training loop on the tabular model: early stopping and best-epoch restore, the NaN guard,
-// class weights.
+// class weights, resuming a killed training.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
 
 #include "apps/study/train/trainer.h"
+#include "data/csv.h"
 #include "engine/ops.h"
 #include "tests/support/testing.h"
 #include "tests/tabular/tabular_fixture.h"
@@ -35,16 +36,32 @@ struct Trained {
   NamedTensors weights;
 };
 
-Trained train_noisy(const NoisyProblem& p, int64_t epochs, int64_t patience) {
-  Generator gen(5);
-  manual_seed(5);
+// How a run of train_noisy is checkpointed and cut short.
+struct Interruption {
+  std::string checkpoint;     // "" : no checkpoint
+  bool resume = false;
+  int64_t kill_at_batch = -1;  // the forward pass of this batch (counted over the run) throws
+  uint64_t init_seed = 5;      // the initial weights (a resumed run takes them from the checkpoint)
+  std::string optimizer = "adamw";
+};
+
+Trained train_noisy(const NoisyProblem& p, int64_t epochs, int64_t patience, const Interruption& cut = {}) {
+  Generator gen(cut.init_seed);
+  manual_seed(cut.init_seed);
   Mlp model(6, 2, MlpConfig{.width = 32, .depth = 2, .dropout = 0.1f}, gen);
   TensorBatches train_rows({p.x}, p.y, p.train_rows, {.batch_size = 16, .shuffle = true, .drop_last = true, .seed = 5});
   TensorBatches val_rows({p.x}, p.y, p.val_rows, {.batch_size = 64});
   TrainTarget target;
   target.module = &model;
-  target.logits = [&model](const Batch& b) { return model.forward(b.inputs[0]); };
+  int64_t batches = 0;
+  target.logits = [&model, &batches, &cut](const Batch& b) {
+    if (model.is_training() && batches++ == cut.kill_at_batch) HITO_FAIL("killed at batch ", cut.kill_at_batch);
+    return model.forward(b.inputs[0]);
+  };
   TrainConfig config;
+  config.checkpoint = cut.checkpoint;
+  config.resume = cut.resume;
+  config.optimizer = cut.optimizer;
   config.epochs = epochs;
   config.patience = patience;
   config.lr = 3e-2f;
@@ -92,6 +109,65 @@ TEST(EarlyStopping, PatienceLongerThanTheRunTrainsEveryEpoch) {
   Trained t = train_noisy(p, 5, 100);
   EXPECT_FALSE(t.result.stopped_early);
   EXPECT_EQ(t.result.history.size(), 5u);
+}
+
+void expect_same_run(const Trained& resumed, const Trained& whole) {
+  EXPECT_EQ(resumed.result.best_epoch, whole.result.best_epoch);
+  EXPECT_EQ(resumed.result.stopped_early, whole.result.stopped_early);
+  ASSERT_EQ(resumed.result.history.size(), whole.result.history.size());
+  for (size_t e = 0; e < whole.result.history.size(); ++e) {
+    const EpochRecord &a = resumed.result.history[e], &b = whole.result.history[e];
+    EXPECT_EQ(a.epoch, b.epoch);
+    EXPECT_EQ(a.train_loss, b.train_loss) << "epoch " << b.epoch;  // bitwise
+    EXPECT_EQ(a.val_loss, b.val_loss) << "epoch " << b.epoch;
+    EXPECT_EQ(a.train_bacc, b.train_bacc);
+    EXPECT_EQ(a.val_bacc, b.val_bacc);
+    EXPECT_EQ(a.lr, b.lr);
+  }
+  ASSERT_EQ(resumed.weights.size(), whole.weights.size());
+  for (size_t i = 0; i < whole.weights.size(); ++i)
+    EXPECT_TRUE(testing::identical(resumed.weights[i].second, whole.weights[i].second)) << whole.weights[i].first;
+}
+
+// A run killed mid-epoch and resumed from its last checkpoint (with other initial weights, which the
+// checkpoint replaces) ends bitwise as the run never interrupted: weights, history, best epoch.
+TEST(Resume, AnInterruptedRunResumedEqualsTheUninterruptedOne) {
+  NoisyProblem p;
+  fs::path dir = testing::temp_dir("resume");
+  for (const std::string optimizer : {"adamw", "sgd"}) {
+    const std::string checkpoint = (dir / (optimizer + ".safetensors")).string();
+    Trained whole = train_noisy(p, 6, 100, {.optimizer = optimizer});
+    // 9 batches per epoch (140 rows by 16, the last of 12): batch 19 is in the middle of epoch 3.
+    EXPECT_THROW(train_noisy(p, 6, 100, {.checkpoint = checkpoint, .kill_at_batch = 19, .optimizer = optimizer}), Error);
+    ASSERT_TRUE(fs::exists(checkpoint));
+    Trained resumed = train_noisy(p, 6, 100, {.checkpoint = checkpoint, .resume = true, .init_seed = 99, .optimizer = optimizer});
+    expect_same_run(resumed, whole);
+    // Resuming a finished run changes nothing.
+    expect_same_run(train_noisy(p, 6, 100, {.checkpoint = checkpoint, .resume = true, .init_seed = 7, .optimizer = optimizer}),
+                    whole);
+  }
+  // Early stopping carries over too: killed after the best epoch, the resumed run stops where the
+  // uninterrupted one did.
+  Trained stopped = train_noisy(p, 60, 3);
+  ASSERT_TRUE(stopped.result.stopped_early);
+  const std::string checkpoint = (dir / "early.safetensors").string();
+  int64_t kill = (stopped.result.best_epoch + 1) * 9 + 3;
+  EXPECT_THROW(train_noisy(p, 60, 3, {.checkpoint = checkpoint, .kill_at_batch = kill}), Error);
+  expect_same_run(train_noisy(p, 60, 3, {.checkpoint = checkpoint, .resume = true, .init_seed = 1}), stopped);
+  fs::remove_all(dir);
+}
+
+TEST(Resume, ACheckpointOfAnotherConfigurationIsRefused) {
+  NoisyProblem p;
+  fs::path dir = testing::temp_dir("resume-other");
+  const std::string checkpoint = (dir / "c.safetensors").string();
+  train_noisy(p, 2, 100, {.checkpoint = checkpoint});
+  std::string message = testing::error_message(
+      [&] { train_noisy(p, 2, 100, {.checkpoint = checkpoint, .resume = true, .optimizer = "sgd"}); });
+  EXPECT_NE(message.find("c.safetensors: was written by a training with another model"), std::string::npos) << message;
+  // Without --resume the checkpoint is simply overwritten.
+  EXPECT_NO_THROW(train_noisy(p, 2, 100, {.checkpoint = checkpoint, .optimizer = "sgd"}));
+  fs::remove_all(dir);
 }
 
 TEST(NanGuard, NamesTheColumnAndRowOfANaNFeature) {
@@ -180,6 +256,45 @@ TEST(ClassWeights, WeightingChangesTheTrainingAndCanBeSwitchedOff) {
   TabularFit a = fit_tabular(data, inputs, weighted, {.progress = false, .with_test = false});
   TabularFit b = fit_tabular(data, inputs, plain, {.progress = false, .with_test = false});
   EXPECT_NE(a.training.history[0].train_loss, b.training.history[0].train_loss);
+}
+
+}  // namespace
+}  // namespace hito::study
+
+namespace hito::study {
+namespace {
+
+// history.csv without its wall-clock column.
+std::vector<std::vector<std::string>> history_without_seconds(const fs::path& folder) {
+  data::CsvTable t = data::read_csv(folder / "history.csv");
+  int64_t seconds = t.require_column("seconds");
+  for (auto& row : t.rows) row.erase(row.begin() + seconds);
+  return t.rows;
+}
+
+// `hito tabular` killed with SIGKILL while it trains, then `hito tabular --resume`: the model folder
+// holds bitwise the weights and the history of a run never killed.
+TEST(Resume, HitoTabularKilledWithSigkillAndResumedEqualsAnUninterruptedRun) {
+  const std::string flags = " --epochs 300 --patience 1000 --width 16 --batch-size 32 --seed 3 --threads 1";
+  fs::path whole = tabular_test_run("sigkill-whole"), killed = tabular_test_run("sigkill-killed");
+  testing::CommandResult r = testing::run_hito("tabular --run '" + whole.string() + "'" + flags);
+  ASSERT_EQ(r.status, 0) << r.output;
+  // Started in the background; killed as soon as its first checkpoint exists (mid-run, often mid-epoch).
+  const fs::path checkpoint = checkpoint_path(killed, "tabular");
+  r = testing::run_shell("'" + testing::hito_binary().string() + "' tabular --run '" + killed.string() + "'" + flags +
+                         " > /dev/null 2>&1 & pid=$!; while kill -0 $pid 2> /dev/null && [ ! -f '" + checkpoint.string() +
+                         "' ]; do sleep 0.005; done; kill -9 $pid 2> /dev/null && echo killed; wait $pid; true");
+  ASSERT_NE(r.output.find("killed"), std::string::npos) << "the run ended before it could be killed: " << r.output;
+  ASSERT_TRUE(fs::exists(checkpoint));
+  EXPECT_FALSE(fs::exists(killed / "tabular" / "model.safetensors"));
+  r = testing::run_hito("tabular --resume --run '" + killed.string() + "'" + flags);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("resumed from"), std::string::npos) << r.output;
+  EXPECT_EQ(read_file(killed / "tabular" / "model.safetensors"), read_file(whole / "tabular" / "model.safetensors"));
+  EXPECT_EQ(history_without_seconds(killed / "tabular"), history_without_seconds(whole / "tabular"));
+  EXPECT_FALSE(fs::exists(checkpoint));  // removed once the model folder is written
+  fs::remove_all(whole);
+  fs::remove_all(killed);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // State dicts: save and load round trips (parameters and buffers), strict loading that lists every
 // missing, unexpected and mis-shaped tensor and changes nothing, non-strict loading, dtype
 // conversion, and loading a file written by PyTorch.
+#include <cmath>
 #include <memory>
 
 #include "layers/basic.h"
@@ -140,6 +141,21 @@ TEST_F(StateDictTest, RefusesDuplicateNamesAndNamesTheFile) {
     EXPECT_NE(message.find(path.string()), std::string::npos) << message;
     EXPECT_NE(message.find("mismatched: 0.weight: expected (3, 4), file has (5, 4)"), std::string::npos) << message;
   }
+}
+
+TEST_F(StateDictTest, NonFiniteWeightsAreRefusedNamingTheTensor) {
+  auto source = small_model(1), target = small_model(2);
+  NamedTensors tensors = source->state_dict();
+  for (auto& [name, tensor] : tensors)
+    if (name == "3.weight") {
+      tensor = tensor.clone();
+      tensor.data<float>()[4] = std::nanf("");
+    }
+  write_safetensors(dir_ / "nan.safetensors", tensors);
+  auto before = float_values(*target);
+  std::string message = testing::error_message([&] { load_state_dict(*target, dir_ / "nan.safetensors", false); });
+  EXPECT_NE(message.find("nan.safetensors: tensor '3.weight' holds nan at element 4"), std::string::npos) << message;
+  EXPECT_EQ(float_values(*target), before);  // nothing was loaded
 }
 
 TEST_F(StateDictTest, LoadsAFileWrittenByPyTorch) {

@@ -9,6 +9,7 @@ namespace hito::report {
 
 const std::vector<SectionEntry>& section_builders() {
   static const std::vector<SectionEntry> builders = {
+      {"run check", check_run_fingerprints},  // first: refuses folders made from other data
       {"overview", build_overview_section},
       {"data preparation", build_prepared_section},
       {"hyperparameter search", build_search_section},

@@ -42,6 +42,7 @@ const std::vector<SectionEntry>& section_builders();
 Report build_report(const ReportContext& context);
 
 // ---- the builders ----
+void check_run_fingerprints(const ReportContext& context, Report& report);  // run_check.cpp (adds nothing)
 void build_overview_section(const ReportContext& context, Report& report);  // overview_section.cpp
 void build_prepared_section(const ReportContext& context, Report& report);  // prepared_section.cpp
 void build_search_section(const ReportContext& context, Report& report);    // search_section.cpp

@@ -111,6 +111,7 @@ std::string summary_text(const PrepareOptions& options, const CheckedData& data,
 PrepareResult prepare_dataset(const PrepareOptions& options) {
   auto start = std::chrono::steady_clock::now();
   const data::DatasetConfig& config = options.config;
+  FolderLock lock(options.run_dir, "hito prepare");  // a second prepare into this run folder is refused
   CheckedData data = check_rows(options);
   int64_t n = static_cast<int64_t>(data.rows.size());
   int64_t num_classes = static_cast<int64_t>(data.classes.size());
@@ -126,13 +127,13 @@ PrepareResult prepare_dataset(const PrepareOptions& options) {
     if (parts[static_cast<size_t>(r)] == data::Part::Train) train_rows.push_back(r);
 
   ColumnPlan plan = plan_columns(options, data.table, labels, num_classes, train_rows);
-  data::TabularEncoder encoder = data::TabularEncoder::fit(data.table, plan.features, train_rows, config.missing());
+  data::TabularEncoder encoder = data::TabularEncoder::fit(data.table, plan.features, train_rows, config.missing(), config.ranges);
   data::EncodedTable encoded = encoder.transform(data.table);
   ImageStats stats = training_image_stats(data, train_rows);
 
   std::vector<data::FingerprintRow> fingerprint_rows;
-  for (const CheckedRow& row : data.rows) fingerprint_rows.push_back({row.id, row.label, row.image_bytes});
-  std::string fingerprint = data::fingerprint(fingerprint_rows);
+  for (size_t r = 0; r < data.rows.size(); ++r) fingerprint_rows.push_back({data.table.rows[r], data.rows[r].image_hash});
+  std::string fingerprint = data::fingerprint(data.table.header, fingerprint_rows);
 
   // ---- write prepared/ under a temporary name
   fs::path final_dir = prepared_dir_of(options.run_dir);
@@ -196,7 +197,7 @@ PrepareResult prepare_dataset(const PrepareOptions& options) {
   OrderedJson manifest = {
       {"hito_version", kVersion},
       {"fingerprint", fingerprint},
-      {"fingerprint_covers", "id, label and image file size of every row, in manifest order"},
+      {"fingerprint_covers", data::kFingerprintCovers},
       {"data_dir", fs::absolute(options.data_dir).lexically_normal().string()},
       {"synthetic", fs::exists(fs::path(options.data_dir) / kSyntheticMarkerFile)},
       {"dataset", config.to_json()},

@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "data/fingerprint.h"
 #include "data/image.h"
 #include "data/parallel.h"
 #include "base/error.h"
@@ -41,6 +42,14 @@ std::string check_fields(const PrepareOptions& options, const CsvTable& table, s
   if (row.label.empty()) return "empty label in column " + config.label_column;
   if (!config.classes.empty() && std::find(config.classes.begin(), config.classes.end(), row.label) == config.classes.end())
     return "label '" + row.label + "' is not one of the config's classes (" + join(config.classes) + ")";
+  for (const auto& [column, range] : config.ranges) {
+    const std::string& cell = cells[static_cast<size_t>(table.column(column))];
+    if (config.missing().is_missing(cell)) continue;
+    std::optional<double> value = data::parse_number(cell);
+    if (!value) return "column '" + column + "' holds '" + cell + "', not a number";
+    if (!range.contains(*value))
+      return "column '" + column + "' holds " + std::string(data::trim(cell)) + ", outside its range " + range.describe();
+  }
   data::ImageLookup image = data::find_image(config, options.data_dir, table, static_cast<int64_t>(r));
   row.image = image.relative;
   if (image.problem.empty() && !config.mask_pattern.empty()) {
@@ -62,7 +71,7 @@ std::string check_image(const fs::path& data_dir, CheckedRow& row) {
   data::Image image;
   std::string problem = data::try_decode_image(bytes, 3, image);
   if (!problem.empty()) return path.string() + ": " + problem;
-  row.image_bytes = bytes.size();
+  row.image_hash = data::image_content_hash(bytes);
   row.pixels = image.height * image.width;
   for (int64_t p = 0; p < row.pixels; ++p)
     for (int c = 0; c < 3; ++c) {
@@ -118,6 +127,7 @@ CheckedData check_rows(const PrepareOptions& options) {
   int64_t id_col = table.require_column(config.id_column);
   table.require_column(config.label_column);
   if (!config.group_column.empty()) table.require_column(config.group_column);
+  for (const auto& [column, range] : config.ranges) table.require_column(column);
 
   CheckedData out;
   for (const data::CsvReject& reject : table.rejected) {

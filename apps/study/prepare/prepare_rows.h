@@ -29,7 +29,7 @@ struct CheckedRow {
   std::string id, group, label;
   int64_t label_index = 0;
   std::filesystem::path image, mask;      // relative to the data folder (mask empty when the row has none)
-  uint64_t image_bytes = 0;  // file size, for the fingerprint
+  uint64_t image_hash = 0;  // content hash of the image file, for the fingerprint
   std::array<double, 3> channel_sum{}, channel_sum_sq{};  // over the decoded pixels, on [0, 1]
   int64_t pixels = 0;
 };

@@ -7,6 +7,7 @@
 #include "data/csv.h"
 #include "data/fingerprint.h"
 #include "data/npy.h"
+#include "data/parallel.h"
 #include "base/error.h"
 #include "base/fs.h"
 #include "base/json.h"
@@ -36,24 +37,30 @@ DataSnapshot snapshot_data(const data::DatasetConfig& config, const fs::path& da
              " is gone; rerun `hito prepare`");
   data::CsvTable table = data::read_csv(csv_path, data::RaggedRows::Collect);
   int64_t id_col = table.require_column(config.id_column);
-  int64_t label_col = table.require_column(config.label_column);
+  table.require_column(config.label_column);
   std::unordered_map<std::string, int64_t> row_of;
   for (int64_t r = 0; r < table.num_rows(); ++r) row_of.emplace(table.rows[static_cast<size_t>(r)][static_cast<size_t>(id_col)], r);
 
   DataSnapshot snapshot;
-  std::vector<data::FingerprintRow> rows;
-  for (const std::string& id : ids) {
+  std::vector<data::FingerprintRow> rows(ids.size());
+  std::vector<int64_t> table_row(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const std::string& id = ids[i];
     auto it = row_of.find(id);
     HITO_CHECK(it != row_of.end(), "the data in ", data_dir.string(), " no longer match the prepared split: ", config.id_column,
                " '", id, "' is not in ", csv_path.string(), " any more; rerun `hito prepare`");
     data::ImageLookup image = data::find_image(config, data_dir, table, it->second);
     HITO_CHECK(image.problem.empty(), "the data in ", data_dir.string(), " no longer match the prepared split: ",
                table.where(it->second), ": ", image.problem, "; rerun `hito prepare`");
-    const std::string& label = table.rows[static_cast<size_t>(it->second)][static_cast<size_t>(label_col)];
-    rows.push_back({id, std::string(data::trim(label)), static_cast<uint64_t>(fs::file_size(data_dir / image.relative))});
+    rows[i].cells = table.rows[static_cast<size_t>(it->second)];
     snapshot.images.push_back(image.relative);
   }
-  snapshot.fingerprint = data::fingerprint(rows);
+  // The images' content hashes, read on all cores (each into its own slot).
+  data::parallel_items(static_cast<int64_t>(ids.size()), 0, [&](int64_t i, int) {
+    size_t r = static_cast<size_t>(i);
+    rows[r].image_hash = data::image_content_hash(read_file(data_dir / snapshot.images[r]));
+  });
+  snapshot.fingerprint = data::fingerprint(table.header, rows);
   return snapshot;
 }
 
@@ -107,7 +114,7 @@ PreparedData load_prepared(const fs::path& run_dir) {
   DataSnapshot now = snapshot_data(p.config, p.data_dir, p.ids);
   HITO_CHECK(now.fingerprint == p.fingerprint, "the data in ", p.data_dir.string(), " no longer match the prepared split (",
              manifest_path.string(), " has fingerprint ", p.fingerprint, ", the data now give ", now.fingerprint,
-             "): a label, an image or the set of rows changed; rerun `hito prepare`");
+             "): a metadata cell, an image or the set of rows changed; rerun `hito prepare`");
   for (const fs::path& image : now.images) p.images.push_back(p.data_dir / image);
   for (int64_t r = 0; r < p.size(); ++r) {
     auto at = std::find(p.classes.begin(), p.classes.end(), p.labels_text[static_cast<size_t>(r)]);

@@ -90,7 +90,8 @@ fs::path run_pixels(const PixelsOptions& o) {
   inputs.numeric = pca.transform(pixels);
   for (int64_t c = 0; c < k; ++c) inputs.numeric_names.push_back("pc" + std::to_string(c + 1));
   TabularFit fit = fit_tabular(data, inputs, hyper,
-                               {.seed = o.seed, .device = o.device, .progress = o.progress, .with_test = true, .label = "pixels"});
+                               {.seed = o.seed, .device = o.device, .progress = o.progress, .with_test = true, .label = "pixels",
+                                .checkpoint = {}, .resume = false});
 
   ModelOutputs out = model_outputs(fit);
   out.config = {{"kind", "pixels"},

@@ -28,7 +28,8 @@ TrialScore score_trial(const PreparedData& data, const TabularInputs& inputs, co
                        const SearchOptions& o, const std::string& label) {
   const auto start = std::chrono::steady_clock::now();
   TabularFit fit = fit_tabular(data, inputs, hyper,
-                               {.seed = o.seed, .device = o.device, .progress = o.progress, .with_test = false, .label = label});
+                               {.seed = o.seed, .device = o.device, .progress = o.progress, .with_test = false, .label = label,
+                                .checkpoint = {}, .resume = false});
   TrialScore s;
   s.val_bacc = fit.training.best_val_bacc;
   eval::Predictions p = eval::make_predictions(

@@ -57,10 +57,15 @@ struct TabularOptions {
   Device device = Device::CPU;
   int threads = 0;                    // CPU threads (0: leave the process's setting)
   uint64_t seed = 0;
+  bool resume = false;                // --resume: continue from <run>/checkpoints/<name>.safetensors
 };
 
 // The hyperparameters a run uses: hyper, then --config, then the overrides, then --smoke.
 TabularHyper resolve_hyper(const TabularOptions& options);
+
+// <run>/checkpoints/<name>.safetensors: the training checkpoint of model folder <name>, written after
+// every epoch and removed once the model folder is written.
+fs::path checkpoint_path(const fs::path& run_dir, const std::string& name);
 
 // <run>/search/best.json
 fs::path best_config_path(const fs::path& run_dir);
@@ -95,6 +100,8 @@ struct FitSettings {
   bool progress = true;
   bool with_test = true;  // evaluate test and compute embeddings (search: false, val only)
   std::string label = "tabular";
+  std::string checkpoint;  // written after every epoch ("": none); see TrainConfig
+  bool resume = false;
 };
 
 // Trains a TabularModel on the train rows with early stopping on the val rows.

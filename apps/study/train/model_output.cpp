@@ -69,6 +69,10 @@ void write_predictions_csv(const fs::path& path, const std::string& id_column, c
   std::vector<float> p = probabilities.to(Device::CPU).to_vector<float>();
   for (size_t i = 0; i < ids.size(); ++i) {
     const float* row = p.data() + i * static_cast<size_t>(k);
+    for (int64_t c = 0; c < k; ++c)
+      HITO_CHECK(std::isfinite(row[c]), path.string(), ": the model gave ", ids[i], " a probability of ", row[c], " for class '",
+                 classes[static_cast<size_t>(c)], "' (non-finite outputs: a diverged model or an input outside what it was "
+                 "trained on); nothing written");
     int64_t best = 0;
     for (int64_t c = 1; c < k; ++c)
       if (row[c] > row[best]) best = c;

@@ -69,7 +69,8 @@ void evaluate_splits(ModelOutputs& outputs, TrainTarget& target, BatchSource& va
 std::filesystem::path write_model_folder(const PreparedData& data, const std::string& name, const ModelOutputs& outputs);
 
 // The per-row prediction CSV: header `<id_column>,pred,p_<class>...`; row i is ids[i] with
-// probabilities row i of `probabilities` (rows x K, f32 on the CPU).
+// probabilities row i of `probabilities` (rows x K, f32 on the CPU). A NaN or infinite probability
+// is an error naming the row: such a file is never written as a success.
 void write_predictions_csv(const std::filesystem::path& path, const std::string& id_column,
                            const std::vector<std::string>& ids, const Tensor& probabilities,
                            const std::vector<std::string>& classes);

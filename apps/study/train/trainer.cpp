@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "apps/eval/metrics.h"
+#include "apps/study/train/checkpoint.h"
 #include "apps/study/train/progress.h"
 #include "dist/data_parallel.h"
 #include "engine/autograd.h"
@@ -102,6 +103,17 @@ std::unique_ptr<dist::DataParallel> make_data_parallel(const Module& module, con
   return std::make_unique<dist::DataParallel>(comm, state, std::move(trainable));
 }
 
+// What a checkpoint must agree on to be resumed: every setting that changes the arithmetic, the
+// batches per epoch, and the names and shapes of the module's tensors.
+std::string checkpoint_config(const Module& module, const TrainConfig& c, int64_t batches_per_epoch) {
+  std::ostringstream key;
+  key << "epochs=" << c.epochs << " patience=" << c.patience << " lr=" << c.lr << " weight_decay=" << c.weight_decay
+      << " optimizer=" << c.optimizer << " schedule=" << c.schedule << " warmup=" << c.warmup_epochs
+      << " class_weighted=" << c.class_weighted << " label_smoothing=" << c.label_smoothing << " grad_clip=" << c.grad_clip
+      << " batches=" << batches_per_epoch << " tensors=";
+  for (const auto& [name, tensor] : module.state_dict()) key << name << shape_str(tensor.shape());
+  return key.str();
+}
 }  // namespace
 
 Tensor balanced_class_weights(const std::vector<int64_t>& labels, int64_t num_classes) {
@@ -184,14 +196,27 @@ TrainResult train(TrainTarget& target, BatchSource& train_rows, BatchSource& val
   bool weighted = config.class_weighted && class_weights.defined();
   std::vector<float> weight_of_class = weighted ? class_weights.to_vector<float>() : std::vector<float>();
 
-  TrainResult result;
   ProgressBar progress(config.label, config.progress && comm.is_writer());
-  NamedTensors best = snapshot(*target.module);
-  int64_t since_best = 0, step = 0;
+  LoopState state;
+  const std::string checkpoint_key = checkpoint_config(*target.module, config, batches_per_epoch);
+  bool resumed = config.resume && !config.checkpoint.empty() &&
+                 load_checkpoint(config.checkpoint, *target.module, *optimizer, state, checkpoint_key);
+  if (resumed && comm.is_writer())
+    std::printf("%s: resumed from %s after epoch %lld\n", config.label.c_str(), config.checkpoint.c_str(),
+                static_cast<long long>(state.epochs_done));
+  if (!resumed) state.best = snapshot(*target.module);
+  TrainResult& result = state.result;
+  NamedTensors& best = state.best;
+  int64_t& since_best = state.since_best;
+  int64_t& step = state.steps;
   auto run_start = Clock::now();
+  const double seconds_before = result.seconds;
   CrossEntropyOptions loss_options;
   loss_options.label_smoothing = config.label_smoothing;
-  for (int64_t epoch = 1; epoch <= config.epochs; ++epoch) {
+  bool finished = resumed && (state.epochs_done >= config.epochs ||
+                              (since_best >= config.patience && state.epochs_done < config.epochs));
+  if (finished && since_best >= config.patience && state.epochs_done < config.epochs) result.stopped_early = true;
+  for (int64_t epoch = state.epochs_done + 1; !finished && epoch <= config.epochs; ++epoch) {
     auto epoch_start = Clock::now();
     target.module->train();
     train_rows.start_epoch(epoch);
@@ -258,6 +283,10 @@ TrainResult train(TrainTarget& target, BatchSource& train_rows, BatchSource& val
     std::snprintf(summary, sizeof summary, "val loss %.4f bacc %.3f%s", record.val_loss, record.val_bacc,
                   improved ? " (best)" : "");
     progress.finish_epoch(summary);
+    state.epochs_done = epoch;
+    result.seconds = seconds_before + seconds_since(run_start);
+    if (!config.checkpoint.empty() && comm.is_writer())  // rank 0 alone writes
+      save_checkpoint(config.checkpoint, *target.module, *optimizer, state, checkpoint_key);
     if (since_best >= config.patience && epoch < config.epochs) {
       result.stopped_early = true;
       progress.note("early stop after epoch " + std::to_string(epoch) + " of " + std::to_string(config.epochs) +
@@ -268,7 +297,7 @@ TrainResult train(TrainTarget& target, BatchSource& train_rows, BatchSource& val
     }
   }
   restore(*target.module, best);
-  result.seconds = std::chrono::duration<double>(Clock::now() - run_start).count();
+  result.seconds = seconds_before + seconds_since(run_start);
   return result;
 }
 

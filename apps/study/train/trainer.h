@@ -7,11 +7,13 @@
 // same weights.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "apps/study/train/batches.h"
+#include "apps/study/train/train_result.h"
 #include "engine/optim/optimizer.h"
 #include "layers/module.h"
 
@@ -30,20 +32,10 @@ struct TrainConfig {
   float grad_clip = 0.0f;          // global-norm clipping; 0 = off
   bool progress = true;
   std::string label = "train";     // shown in progress lines
-};
-
-// One row of history.csv.
-struct EpochRecord {
-  int64_t epoch = 0;
-  double train_loss = 0, val_loss = 0, train_bacc = 0, val_bacc = 0, lr = 0, seconds = 0;
-};
-
-struct TrainResult {
-  std::vector<EpochRecord> history;
-  int64_t best_epoch = 0;
-  double best_val_bacc = 0.0;
-  bool stopped_early = false;
-  double seconds = 0.0;
+  // Where to write the checkpoint after every epoch ("": none), and whether to continue from it
+  // when it exists (apps/study/train/checkpoint.h; --resume).
+  std::string checkpoint;
+  bool resume = false;
 };
 
 // What the loop trains. `logits` maps a batch to (B, K) logits (in training or eval mode, as the
