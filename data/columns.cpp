@@ -18,12 +18,9 @@ ColumnKind parse_kind(const std::string& name, const std::string& what) {
 }
 
 std::string NumericRange::describe() const {
-  auto text = [](double v) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.15g", v);
-    return std::string(buffer);
-  };
-  return "[" + text(min) + ", " + text(max) + "]";
+  char buffer[80];
+  std::snprintf(buffer, sizeof buffer, "[%.15g, %.15g]", min, max);
+  return buffer;
 }
 
 MissingValues::MissingValues(std::vector<std::string> tokens) : tokens_(std::move(tokens)) {}
