@@ -131,6 +131,8 @@ std::string try_decode_image(std::string_view bytes, int channels, Image& out) {
   if (bytes.size() > size_t(INT32_MAX)) return "image file larger than 2 GiB";
   if (!stbi_info_from_memory(data, static_cast<int>(bytes.size()), &width, &height, &file_channels))
     return std::string("cannot decode image (") + stbi_failure_reason() + ")";
+  if (width <= 0 || height <= 0)
+    return "the header claims an empty image (" + std::to_string(width) + "x" + std::to_string(height) + " pixels)";
   int64_t pixels_claimed = int64_t(width) * int64_t(height);
   if (pixels_claimed > image_pixel_budget(bytes.size()))
     return "the header claims " + std::to_string(width) + "x" + std::to_string(height) + " pixels, more than the budget of " +

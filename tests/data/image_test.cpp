@@ -120,6 +120,16 @@ TEST(Image, AHeaderClaimingMorePixelsThanTheBudgetIsRefusedBeforeDecoding) {
   EXPECT_THROW(set_max_image_pixels(0), Error);
 }
 
+// A PGM header claiming zero rows made an empty image whose copy passed a null pointer to memcpy
+// (found by fuzz/fuzz_image in CI, UndefinedBehaviorSanitizer): an empty image is refused by name.
+TEST(Image, AHeaderClaimingAnEmptyImageIsRefused) {
+  std::string found = read_file(testing::source_dir() / "fuzz/corpus/image/crash-empty-pnm");
+  std::string message = error_of([&] { decode_image_bytes(found, "empty.pgm"); });
+  EXPECT_NE(message.find("empty.pgm: the header claims an empty image"), std::string::npos) << message;
+  std::string zero_rows = std::string("P5\n4 0\n255\n");
+  EXPECT_NE(error_of([&] { decode_image_bytes(zero_rows, "zero.pgm"); }).find("zero.pgm: "), std::string::npos);
+}
+
 // A Huffman table whose code counts add up to more than 256 symbols made stb_image write past its
 // table (found by fuzz/fuzz_image, UndefinedBehaviorSanitizer): refused before stb_image sees it.
 TEST(Image, AJpegHuffmanTableWithTooManyCodesIsRefused) {
