@@ -12,6 +12,12 @@
 #define STB_IMAGE_STATIC
 #define STB_IMAGE_IMPLEMENTATION
 #define STBI_NO_STDIO  // every read goes through read_file(), so errors name the file the same way
+// Only the formats images come in (dermoscopy JPEGs, PNG masks and exports, BMP test images): stb's
+// other readers (PNM, PSD, TGA, GIF, HDR, PIC) are not compiled, so hostile input cannot reach them
+// (fuzz/fuzz_image found signed overflows in the PNM header reader).
+#define STBI_ONLY_JPEG
+#define STBI_ONLY_PNG
+#define STBI_ONLY_BMP
 #include <stb_image.h>
 #define STB_IMAGE_WRITE_STATIC
 #define STB_IMAGE_WRITE_IMPLEMENTATION
