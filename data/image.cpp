@@ -89,6 +89,27 @@ std::string jpeg_table_problem(std::string_view bytes) {
   return "";
 }
 
+// The chunks of a PNG, checked before stb_image reads them: each chunk (4-byte length, type, data,
+// 4-byte CRC) must lie whole in the file. stb_image allocates what a chunk's length claims before
+// reading it, so one claiming gigabytes in a small file would allocate them (found by
+// fuzz/fuzz_image). Returns "" or the problem.
+std::string png_chunk_problem(std::string_view bytes) {
+  static constexpr std::string_view kSignature("\x89PNG\r\n\x1a\n", 8);
+  if (bytes.substr(0, kSignature.size()) != kSignature) return "";
+  auto byte = [&](size_t i) { return static_cast<uint8_t>(bytes[i]); };
+  for (size_t at = kSignature.size(); at + 8 <= bytes.size();) {
+    const uint64_t length = (uint64_t(byte(at)) << 24) | (uint64_t(byte(at + 1)) << 16) |
+                            (uint64_t(byte(at + 2)) << 8) | byte(at + 3);
+    const std::string_view type = bytes.substr(at + 4, 4);
+    if (length + 12 > bytes.size() - at)
+      return "corrupt PNG (its " + std::string(type) + " chunk claims " + std::to_string(length) + " bytes, the file has " +
+             std::to_string(bytes.size() - at - std::min<size_t>(12, bytes.size() - at)) + " left)";
+    if (type == "IEND") return "";
+    at += 12 + length;
+  }
+  return "";
+}
+
 void append_bytes(void* context, void* data, int size) {
   static_cast<std::string*>(context)->append(static_cast<const char*>(data), static_cast<size_t>(size));
 }
@@ -132,6 +153,7 @@ std::string try_decode_image(std::string_view bytes, int channels, Image& out) {
   if (bytes.empty()) return "empty file, not an image";
   if (is_jpeg(bytes) && !has_jpeg_end(bytes)) return "truncated JPEG (no end-of-image marker)";
   if (std::string problem = jpeg_table_problem(bytes); !problem.empty()) return problem;
+  if (std::string problem = png_chunk_problem(bytes); !problem.empty()) return problem;
   int width = 0, height = 0, file_channels = 0;
   const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
   if (bytes.size() > size_t(INT32_MAX)) return "image file larger than 2 GiB";

@@ -140,6 +140,20 @@ TEST(Image, AnEmptyImageAndFormatsHitoDoesNotReadAreRefused) {
   EXPECT_NE(message.find("empty.bmp: "), std::string::npos) << message;
 }
 
+// A PNG chunk claiming gigabytes made stb_image allocate them before reading (found by
+// fuzz/fuzz_image, out of memory): a chunk must lie whole in the file.
+TEST(Image, APngChunkLongerThanTheFileIsRefused) {
+  std::string found = read_file(testing::source_dir() / "fuzz/corpus/image/oom-png-chunk-length");
+  std::string message = error_of([&] { decode_image_bytes(found, "huge.png"); });
+  EXPECT_NE(message.find("huge.png: corrupt PNG (its "), std::string::npos) << message;
+  EXPECT_NE(message.find(" chunk claims "), std::string::npos) << message;
+  // A whole PNG still decodes, and one cut inside a chunk is refused.
+  std::string png = read_file(fixture_path("data/rgb.png"));
+  EXPECT_NO_THROW(decode_image_bytes(png, "rgb.png"));
+  EXPECT_NE(error_of([&] { decode_image_bytes(png.substr(0, png.size() - 20), "cut.png"); }).find("cut.png: corrupt PNG"),
+            std::string::npos);
+}
+
 // A Huffman table whose code counts add up to more than 256 symbols made stb_image write past its
 // table (found by fuzz/fuzz_image, UndefinedBehaviorSanitizer): refused before stb_image sees it.
 TEST(Image, AJpegHuffmanTableWithTooManyCodesIsRefused) {
