@@ -6,9 +6,11 @@
 # 10 s or one needing more than 2 GiB is a finding: the input is kept as build-sanitize/findings/<harness>/
 # crash-* (or leak-*, timeout-*, oom-*) and the script exits 1 after running every harness.
 # Usage: scripts/fuzz.sh [SECONDS] [HARNESS...]    e.g. scripts/fuzz.sh 600 fuzz_npy
-# HITO_FUZZ_SEED fixes libFuzzer's random seed (default 0: a new one each run). CI fixes it, so that a
-# regression in hito's parsers is caught while an old library bug found by chance cannot turn a landing
-# red at random; a developer's run without it explores further.
+# HITO_FUZZ_SEED fixes libFuzzer's random seed (default 0: a new one each run) and HITO_FUZZ_RUNS
+# bounds the inputs per harness (default: no bound, SECONDS alone). CI fixes both, so that its run is
+# the same sequence of inputs on every machine: a regression in hito's parsers is caught, while a
+# library bug deeper in that sequence (fuzz/open/) cannot turn a landing red at random. A developer's
+# run without them explores further.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -27,7 +29,7 @@ for harness in "${harnesses[@]}"; do
   mkdir -p "$build/corpus/$name" "$build/findings/$name"
   echo "fuzz: $harness for ${seconds} s"
   # One process; -timeout and -rss_limit_mb turn a hang or a memory bomb into a finding.
-  if ! "$build/fuzz/$harness" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 -seed="${HITO_FUZZ_SEED:-0}" \
+  if ! "$build/fuzz/$harness" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 -seed="${HITO_FUZZ_SEED:-0}" -runs="${HITO_FUZZ_RUNS:--1}" \
       -artifact_prefix="$build/findings/$name/" "$build/corpus/$name" "fuzz/corpus/$name" > "$build/$harness.log" 2>&1; then
     failed+=("$harness")
     tail -40 "$build/$harness.log"

@@ -13,5 +13,5 @@ if [ $# -eq 0 ] && [ "${HITO_CI_SANITIZE_TESTS:-0}" = 1 ]; then
   scripts/sanitize.sh
 fi
 if [ $# -eq 0 ] && [ "${HITO_CI_FUZZ:-1}" != 0 ]; then
-  HITO_FUZZ_SEED=${HITO_FUZZ_SEED:-1} scripts/fuzz.sh "${HITO_FUZZ_SECONDS:-60}"
+  HITO_FUZZ_SEED=${HITO_FUZZ_SEED:-1} HITO_FUZZ_RUNS=${HITO_FUZZ_RUNS:-300000} scripts/fuzz.sh "${HITO_FUZZ_SECONDS:-60}"
 fi
