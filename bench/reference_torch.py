@@ -2,8 +2,18 @@
 """PyTorch reference for `hito bench`: runs the same workloads and prints the same JSON lines.
 
 Usage: /usr/bin/python3 bench/reference_torch.py [--workload NAME|all] [--threads N] [--device cpu|cuda]
-                                                  [--seconds S]
-Run it beside `hito bench` on the same machine; compare steps_per_s (PyTorch at its best thread count).
+                                                  [--seconds S] [--configs eager,frozen,...]
+Run it beside `hito bench` on the same machine; compare steps_per_s (PyTorch at its best thread count
+and, for the inference workloads, at its best configuration: bench/compare.sh does both).
+
+The inference (embed) workloads run in five configurations, one JSON line each ("config"):
+  eager                  the modules as written (BatchNorm a separate op after each convolution);
+  eager-channels-last    the same with the model and the input in channels-last (NHWC) memory;
+  frozen                 traced and torch.jit.freeze'd: BatchNorm folded into the convolutions, as
+                         hito's inference path does;
+  frozen-channels-last   the frozen model on channels-last memory;
+  frozen-optimized       the frozen model through torch.jit.optimize_for_inference (oneDNN's blocked
+                         layouts where it expects them to pay).
 """
 import argparse
 import json
@@ -82,18 +92,30 @@ def bench_cnn_train(device, seconds):
     return time_steps(step, device, batch, 0.0, seconds)
 
 
+EMBED_CONFIGS = ["eager", "eager-channels-last", "frozen", "frozen-channels-last", "frozen-optimized"]
+
+
 def embed_workload(make_model, batch, size):
-    def run(device, seconds):
+    def run(device, seconds, config="eager"):
         import torchvision
         torch.manual_seed(1)
         model = make_model(torchvision.models).to(device).eval()
         x = torch.randn(batch, 3, size, size, device=device)
+        if config.endswith("channels-last"):
+            model = model.to(memory_format=torch.channels_last)
+            x = x.contiguous(memory_format=torch.channels_last)
+        if config.startswith("frozen"):
+            with torch.no_grad():
+                model = torch.jit.freeze(torch.jit.trace(model, x))
+                if config == "frozen-optimized":
+                    model = torch.jit.optimize_for_inference(model)
 
         def step():
             with torch.no_grad():
                 model(x)
 
         return time_steps(step, device, batch, 0.0, seconds)
+    run.configs = EMBED_CONFIGS
     return run
 
 
@@ -134,14 +156,18 @@ def train_workload(batch, size):
     return run
 
 
+# The inference workloads: (headless model, batch, image size); bench/export_onnx.py exports these.
+EMBED_MODELS = {
+    "resnet18-embed-224": (resnet18_headless, 16, 224),
+    "mobilenetv2-embed-224": (mobilenet_v2_headless, 16, 224),
+}
 # Workloads by the exact names of `hito bench`. Others add theirs here.
 WORKLOADS = {
     "sgemm-1024": bench_sgemm_1024,
     "mlp-train": bench_mlp_train,
     "cnn-train": bench_cnn_train,
-    "resnet18-embed-224": embed_workload(resnet18_headless, 16, 224),
     "resnet18-finetune-112": train_workload(16, 112),
-    "mobilenetv2-embed-224": embed_workload(mobilenet_v2_headless, 16, 224),
+    **{name: embed_workload(*spec) for name, spec in EMBED_MODELS.items()},
 }
 # The large GPU workloads, listed only on CUDA (too slow to be useful on two cores).
 CUDA_WORKLOADS = {
@@ -156,6 +182,8 @@ def main():
     parser.add_argument("--threads", type=int, default=0, help="torch.set_num_threads (0: PyTorch's default)")
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--seconds", type=float, default=2.0)
+    parser.add_argument("--configs", default=",".join(EMBED_CONFIGS),
+                        help="the inference configurations to run (comma-separated; see above)")
     args = parser.parse_args()
     if args.threads > 0:
         torch.set_num_threads(args.threads)
@@ -164,15 +192,20 @@ def main():
     for name in names:
         if name not in known:
             raise SystemExit(f"unknown workload {name!r}; known: {', '.join(sorted(known))}")
-        r = known[name](args.device, args.seconds)
-        steps_per_s = r["steps"] / r["seconds"]
-        line = {"workload": name, "engine": "torch-" + torch.__version__, "device": args.device,
-                "threads": torch.get_num_threads(), "batch": r["batch"], "steps_per_s": steps_per_s,
-                "samples_per_s": steps_per_s * r["batch"]}
-        if r["flops_per_step"]:
-            line["gflops"] = steps_per_s * r["flops_per_step"] / 1e9
-        line["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-        print(json.dumps(line), flush=True)
+        workload = known[name]
+        configs = getattr(workload, "configs", None)
+        for config in [c for c in args.configs.split(",") if c in configs] if configs else [None]:
+            r = workload(args.device, args.seconds, config) if config else workload(args.device, args.seconds)
+            steps_per_s = r["steps"] / r["seconds"]
+            line = {"workload": name, "engine": "torch-" + torch.__version__, "device": args.device,
+                    "threads": torch.get_num_threads(), "batch": r["batch"], "steps_per_s": steps_per_s,
+                    "samples_per_s": steps_per_s * r["batch"]}
+            if config:
+                line["config"] = config
+            if r["flops_per_step"]:
+                line["gflops"] = steps_per_s * r["flops_per_step"] / 1e9
+            line["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+            print(json.dumps(line), flush=True)
 
 
 if __name__ == "__main__":
