@@ -22,7 +22,7 @@
 # of our Debian dependencies (Eigen, OpenBLAS, CLI11, nlohmann-json, GoogleTest, stb). Building there
 # would mean carrying and wiring all of those and spending scarce device minutes compiling. So
 # scripts/device_bundle.sh builds here (Debian 12, glibc 2.36: older than the GPU machine's, so the
-# binaries load there) a portable build (-DHITO_NATIVE=OFF; sm_90 code), links the CUDA runtime
+# binaries load there) a portable build (every build is: x86-64-v2, CPU kernels chosen at run time; sm_90 code), links the CUDA runtime
 # statically, and packs the binaries with the few shared libraries the GPU machine lacks (OpenBLAS and
 # its Fortran runtime, OpenMP) into one xz archive of a few MB. cuBLAS/cuBLASLt 13 and cuDNN 9 are too
 # large to carry (hundreds of MB); the machine has the same sonames (libcublas.so.13, libcudnn.so.9)

@@ -6,7 +6,7 @@
 #include <cstring>
 
 #include "base/error.h"
-#include "kernels/cpu/blas.h"
+#include "kernels/cpu/kernels.h"
 #ifdef HITO_WITH_CUDA
 #include "kernels/cuda/runtime.h"
 #endif

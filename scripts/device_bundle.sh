@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Prepares what bench/device_check.sh runs on a GPU machine (the reasons for carrying a build are at
 # the top of that script): a portable Release build of `hito`, `test_cuda` and the kernel lab programs
-# (bench/lab/lab_*; -DHITO_NATIVE=OFF:
-# x86-64-v3 code; CUDA code for sm_90; the CUDA runtime linked statically), packed with the shared
-# libraries that machine lacks into one xz archive, plus a manifest.
+# (bench/lab/lab_*; x86-64-v2 code, the CPU kernels also for AVX2 and AVX-512 and chosen at run
+# time; CUDA code for sm_90; the CUDA runtime linked statically), packed with the shared libraries
+# that machine lacks into one xz archive, plus a manifest.
 #
 # Usage: scripts/device_bundle.sh [BUILD_DIR] [BUNDLE_DIR]
 #   BUILD_DIR   the CUDA build folder (default: build-cuda in the repository)
@@ -17,7 +17,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=$(realpath -m "${1:-$root/build-cuda}")
 bundle=$(realpath -m "${2:-$build/device-bundle}")
 
-cmake -S "$root" -B "$build" -DHITO_CUDA=ON -DHITO_NATIVE=OFF -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake -S "$root" -B "$build" -DHITO_CUDA=ON -DCMAKE_BUILD_TYPE=Release >/dev/null
 labs=()
 for source in "$root"/bench/lab/lab_*.cpp; do labs+=("$(basename "$source" .cpp)"); done
 cmake --build "$build" -j"${HITO_JOBS:-2}" --target hito test_cuda "${labs[@]}"

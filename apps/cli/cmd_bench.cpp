@@ -9,6 +9,7 @@
 #include "apps/cli/command.h"
 #include "base/error.h"
 #include "dist/communicator.h"
+#include "kernels/cpu/kernels.h"
 #include "kernels/runtime.h"
 
 namespace hito::app {
@@ -54,6 +55,8 @@ void run_bench(const BenchOptions& options) {
                                    {"steps_per_s", steps_per_s},
                                    {"samples_per_s", steps_per_s * r.batch}};
     if (r.flops_per_step > 0) line["gflops"] = steps_per_s * r.flops_per_step / 1e9;
+    line["cpu_path"] = cpu::isa_name(cpu::active_isa());  // the ISA level of the CPU kernels
+    line["gemm"] = cpu::gemm_backend_name();
     line["peak_rss_mb"] = peak_rss_mb();
     std::printf("%s\n", line.dump().c_str());
     std::fflush(stdout);

@@ -1,6 +1,9 @@
 // `hito --version` (see version.h). HITO_VERSION and HITO_COMMIT come from CMake (CMakeLists.txt).
 #include "apps/cli/version.h"
 
+#include "base/error.h"
+#include "kernels/cpu/kernels.h"
+
 #ifdef HITO_WITH_CUDA
 #include <cuda_runtime_api.h>
 #include <cudnn.h>
@@ -16,14 +19,15 @@
 namespace hito::app {
 
 namespace {
+// The ISA level the CPU kernels run at (kernels/cpu/isa.h) and the product back end.
 std::string cpu_path() {
-#if defined(__AVX512F__)
-  return "AVX-512";
-#elif defined(__AVX2__)
-  return "AVX2";
-#else
-  return "generic x86-64";
-#endif
+  const std::string supported = std::string("this CPU supports up to ") + cpu::isa_name(cpu::supported_isa());
+  try {
+    return std::string(cpu::isa_name(cpu::active_isa())) + " (" + supported + "), products " +
+           cpu::gemm_backend_name();
+  } catch (const Error& e) {
+    return std::string("refused (") + supported + "): " + e.what();
+  }
 }
 
 std::string cuda_text() {

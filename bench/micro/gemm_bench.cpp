@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "engine/random.h"
-#include "kernels/cpu/blas.h"
 #include "kernels/cpu/kernels.h"
 
 namespace hito {

@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "kernels/cpu/conv_internal.h"
-#include "kernels/cpu/kernels.h"
+#include "kernels/cpu/variant.h"
 
-namespace hito::cpu {
+namespace hito::cpu::HITO_CPU_ISA {
 
 using namespace conv_detail;
 
@@ -173,4 +173,4 @@ void conv2d_backward_weight(float* dweight, float* dbias, const float* dout, con
   }
 }
 
-}  // namespace hito::cpu
+}  // namespace hito::cpu::HITO_CPU_ISA

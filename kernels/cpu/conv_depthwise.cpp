@@ -9,7 +9,7 @@
 #include "kernels/cpu/conv_internal.h"
 #include "kernels/cpu/parallel.h"
 
-namespace hito::cpu::conv_detail {
+namespace hito::cpu::HITO_CPU_ISA::conv_detail {
 
 namespace {
 
@@ -144,4 +144,4 @@ void depthwise_backward_weight(float* dweight, float* dbias, const float* dout, 
   });
 }
 
-}  // namespace hito::cpu::conv_detail
+}  // namespace hito::cpu::HITO_CPU_ISA::conv_detail

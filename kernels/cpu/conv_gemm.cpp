@@ -1,34 +1,28 @@
-// The matrix product behind the CPU convolution: a packed GEMM with an AVX-512 register-tile
-// kernel, in the manner of BLIS/GotoBLAS. On the Zen 5 development machine it runs the products
-// of ResNet's convolutions about 1.5x faster than Eigen's general kernel (48x4 tiles, 12
-// accumulators): each step of the 14x32 tile below loads two 16-float vectors of B and broadcasts
-// 14 values of A into 28 FMAs on 28 accumulators, enough independent FMAs to hide their latency.
+// The matrix product behind the CPU convolution: a packed GEMM with a register-tile kernel per ISA
+// variant (conv_gemm_tile.h), in the manner of BLIS/GotoBLAS. On the Zen 5 development machine the
+// AVX-512 variant runs the products of ResNet's convolutions about 1.5x faster than Eigen's general
+// kernel (48x4 tiles, 12 accumulators).
 //
 // Blocking: C (M, N) = op(A) (M, K) op(B) (K, N) is computed in blocks of kNc columns, kKc of the
-// inner dimension and kMc rows. A block of B is packed into kKc x 32 panels (each read from L1 by
-// the kernel while it sweeps the rows), a block of A into kKc x 14 panels (kept in L2); both are
-// zero-padded to whole tiles, and edge tiles go through a small buffer. Without AVX-512 the same
-// loops run a portable kernel.
+// inner dimension and kMc rows. A block of B is packed into kKc x kNr panels (each read from L1 by
+// the kernel while it sweeps the rows), a block of A into kKc x kMr panels (kept in L2); both are
+// zero-padded to whole tiles, and edge tiles go through a small buffer.
 #include <omp.h>
 
 #include <algorithm>
 #include <cstring>
 
+#include "kernels/cpu/conv_gemm_tile.h"
 #include "kernels/cpu/conv_internal.h"
 
-#ifdef __AVX512F__
-#include <immintrin.h>
-#endif
-
-namespace hito::cpu::conv_detail {
+namespace hito::cpu::HITO_CPU_ISA::conv_detail {
 
 namespace {
 
-constexpr int64_t kMr = 14;    // rows of a register tile
-constexpr int64_t kNr = 32;    // columns of a register tile (two AVX-512 vectors)
-constexpr int64_t kKc = 256;   // inner-dimension block: a B panel is kKc * kNr * 4 = 32 KB (L1)
-constexpr int64_t kMc = 14 * 12;  // rows per A block: kMc * kKc * 4 = 168 KB (L2)
-constexpr int64_t kNc = 32 * 96;  // columns per B block: kKc * kNc * 4 = 3 MB (L3)
+// kMr x kNr: the register tile of this ISA variant (conv_gemm_tile.h).
+constexpr int64_t kKc = 256;       // inner-dimension block: a B panel is kKc * kNr * 4 <= 32 KB (L1)
+constexpr int64_t kMc = kMr * 12;  // rows per A block: kMc * kKc * 4 <= 168 KB (L2)
+constexpr int64_t kNc = kNr * 96;  // columns per B block: kKc * kNc * 4 <= 3 MB (L3)
 
 // Ap (kc, kMr) panels of rows [i0, i0 + mc) and inner indices [p0, p0 + kc) of op(A); rows past M
 // are zeros. op(A) is A (M, K) stored with leading dimension lda, or its transpose.
@@ -67,44 +61,6 @@ void pack_b(float* bp, const float* b, int64_t ldb, bool trans, int64_t p0, int6
       }
     }
   }
-}
-
-// tile (kMr, kNr) with row stride ldt = the product of one A panel and one B panel (kc deep), added
-// to the tile when accumulate, else written over it.
-void micro_kernel(int64_t kc, const float* ap, const float* bp, float* tile, int64_t ldt, bool accumulate) {
-#ifdef __AVX512F__
-  __m512 acc[kMr][2];
-#pragma GCC unroll 14
-  for (int r = 0; r < kMr; ++r) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
-  for (int64_t k = 0; k < kc; ++k) {
-    const __m512 b0 = _mm512_load_ps(bp), b1 = _mm512_load_ps(bp + 16);
-#pragma GCC unroll 14
-    for (int r = 0; r < kMr; ++r) {
-      const __m512 a = _mm512_set1_ps(ap[r]);
-      acc[r][0] = _mm512_fmadd_ps(a, b0, acc[r][0]);
-      acc[r][1] = _mm512_fmadd_ps(a, b1, acc[r][1]);
-    }
-    ap += kMr;
-    bp += kNr;
-  }
-#pragma GCC unroll 14
-  for (int r = 0; r < kMr; ++r) {
-    float* row = tile + r * ldt;
-    if (accumulate) {
-      acc[r][0] = _mm512_add_ps(acc[r][0], _mm512_loadu_ps(row));
-      acc[r][1] = _mm512_add_ps(acc[r][1], _mm512_loadu_ps(row + 16));
-    }
-    _mm512_storeu_ps(row, acc[r][0]);
-    _mm512_storeu_ps(row + 16, acc[r][1]);
-  }
-#else
-  float acc[kMr][kNr] = {};
-  for (int64_t k = 0; k < kc; ++k, ap += kMr, bp += kNr)
-    for (int r = 0; r < kMr; ++r)
-      for (int c = 0; c < kNr; ++c) acc[r][c] += ap[r] * bp[c];
-  for (int r = 0; r < kMr; ++r)
-    for (int c = 0; c < kNr; ++c) tile[r * ldt + c] = acc[r][c] + (accumulate ? tile[r * ldt + c] : 0.0f);
-#endif
 }
 
 // C columns [n0, n1), single-threaded.
@@ -168,4 +124,4 @@ void conv_gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, cons
   }
 }
 
-}  // namespace hito::cpu::conv_detail
+}  // namespace hito::cpu::HITO_CPU_ISA::conv_detail

@@ -9,7 +9,7 @@
 #include "base/error.h"
 #include "kernels/cpu/conv_internal.h"
 
-namespace hito::cpu::conv_detail {
+namespace hito::cpu::HITO_CPU_ISA::conv_detail {
 
 void im2col(float* col, int64_t ld, const float* x, int64_t Cg, const ConvGeometry& g) {
   for (int64_t c = 0; c < Cg; ++c)
@@ -87,4 +87,4 @@ float* thread_buffer(int slot, int64_t n) {
   return buffer.data.get();
 }
 
-}  // namespace hito::cpu::conv_detail
+}  // namespace hito::cpu::HITO_CPU_ISA::conv_detail

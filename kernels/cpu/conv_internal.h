@@ -1,13 +1,15 @@
 // Building blocks of the CPU convolution (kernels/cpu/conv*.cpp): im2col and its adjoint, the fused
-// epilogue, the direct depthwise kernels, and per-thread scratch buffers.
+// epilogue, the direct depthwise kernels, and per-thread scratch buffers; declared inside the ISA
+// variant being compiled (variant.h). The packed product conv_gemm is declared in declarations.inc.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
 #include "kernels/conv_types.h"
+#include "kernels/cpu/variant.h"  // conv_detail::conv_gemm
 
-namespace hito::cpu::conv_detail {
+namespace hito::cpu::HITO_CPU_ISA::conv_detail {
 
 // x: (Cg, H, W), the channels of one image and group -> col: (Cg*R*S, P*Q) with rows `ld` apart
 // (ld >= P*Q: several images can sit side by side), row (c, r, s) holding
@@ -29,12 +31,6 @@ void depthwise_backward_data(float* dx, const float* dout, const float* weight, 
 void depthwise_backward_weight(float* dweight, float* dbias, const float* dout, const float* x,
                                const ConvGeometry& g);
 
-// Row-major C (M, N) = op(A) (M, K) op(B) (K, N) (+ C when accumulate): the convolution's product
-// (conv_gemm.cpp). A is stored (M, K), or (K, M) when trans_a; B is stored (K, N), or (N, K) when
-// trans_b. Runs on the calling thread inside a parallel region, else splits large products.
-void conv_gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, const float* a, const float* b,
-               bool accumulate, float* c);
-
 // A float buffer of at least n elements owned by the calling thread (slot picks one of several
 // independent buffers: 0-2 for the convolution, 3-4 for conv_gemm's packing); reused across calls
 // so that a training step does not reallocate it. Aligned to 64 bytes.
@@ -53,4 +49,4 @@ inline Range valid_outputs(int64_t extent, int64_t offset, int64_t stride, int64
   return {begin, end > begin ? end : begin};
 }
 
-}  // namespace hito::cpu::conv_detail
+}  // namespace hito::cpu::HITO_CPU_ISA::conv_detail

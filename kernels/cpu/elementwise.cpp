@@ -7,10 +7,10 @@
 #include <unsupported/Eigen/SpecialFunctions>
 #include <vector>
 
-#include "kernels/cpu/kernels.h"
+#include "kernels/cpu/variant.h"
 #include "kernels/cpu/parallel.h"
 
-namespace hito::cpu {
+namespace hito::cpu::HITO_CPU_ISA {
 
 namespace {
 using Array = Eigen::Map<Eigen::ArrayXf>;
@@ -176,4 +176,4 @@ void cast_u8_to_f32(float* out, const uint8_t* x, int64_t n) {
   for (int64_t i = 0; i < n; ++i) out[i] = static_cast<float>(x[i]);
 }
 
-}  // namespace hito::cpu
+}  // namespace hito::cpu::HITO_CPU_ISA

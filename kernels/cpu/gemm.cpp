@@ -1,10 +1,11 @@
 // Matrix products on the CPU, through one of two back ends chosen once at start-up:
-//  - Eigen's own GEMM kernels, compiled for this CPU (AVX-512 where present);
-//  - OpenBLAS's sgemm through cblas.
+//  - Eigen's own GEMM kernels, compiled into each ISA variant (its vectors are those of the
+//    variant's -march: AVX-512 in hito::cpu::avx512, AVX2 in ::avx2, SSE in ::scalar);
+//  - OpenBLAS's sgemm through cblas (OpenBLAS picks its own kernels from the CPU at run time).
 // Debian's OpenBLAS 0.3.21 does not know recent CPUs and falls back to its AVX2 (Haswell) kernels:
 // on the AMD Zen 5 development machine Eigen's AVX-512 kernels are 1.3-1.45x faster (153 vs 119
-// GFLOP/s at 1024^3, 178 vs 122 at 256^3, one core). So Eigen is the default where AVX-512 is
-// available and OpenBLAS elsewhere; HITO_GEMM=eigen|openblas overrides the choice.
+// GFLOP/s at 1024^3, 178 vs 122 at 256^3, one core). So the AVX-512 variant defaults to Eigen and
+// the others to OpenBLAS; HITO_GEMM=eigen|openblas overrides the choice.
 //
 // Threading is ours: both back ends run single-threaded and we split C into blocks of rows (or
 // columns) over the OpenMP threads when the product is big enough to repay it. Two thread pools
@@ -19,10 +20,9 @@
 #include <cstring>
 
 #include "base/error.h"
-#include "kernels/cpu/blas.h"
-#include "kernels/cpu/kernels.h"
+#include "kernels/cpu/variant.h"
 
-namespace hito::cpu {
+namespace hito::cpu::HITO_CPU_ISA {
 
 namespace {
 // Below this many multiply-adds per thread, a second thread costs more than it saves.
@@ -114,4 +114,4 @@ void gemm_batched(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, f
     gemm(trans_a, trans_b, M, N, K, alpha, A + b * stride_a, B + b * stride_b, beta, C + b * stride_c);
 }
 
-}  // namespace hito::cpu
+}  // namespace hito::cpu::HITO_CPU_ISA

@@ -2,10 +2,10 @@
 #include <cstring>
 
 #include "base/error.h"
-#include "kernels/cpu/kernels.h"
+#include "kernels/cpu/variant.h"
 #include "kernels/cpu/parallel.h"
 
-namespace hito::cpu {
+namespace hito::cpu::HITO_CPU_ISA {
 
 void copy_slab(void* dst, int64_t dst_d, int64_t dst_offset, const void* src, int64_t src_d, int64_t src_offset,
                int64_t outer, int64_t d, int64_t inner, int64_t elem_bytes) {
@@ -53,4 +53,4 @@ void dropout_backward(float* dx, const float* dout, const uint8_t* mask, float p
   });
 }
 
-}  // namespace hito::cpu
+}  // namespace hito::cpu::HITO_CPU_ISA

@@ -2,10 +2,10 @@
 // 2-d batch norm can hold millions of values.
 #include <cmath>
 
-#include "kernels/cpu/kernels.h"
+#include "kernels/cpu/variant.h"
 #include "kernels/cpu/parallel.h"
 
-namespace hito::cpu {
+namespace hito::cpu::HITO_CPU_ISA {
 
 namespace {
 // Calls fn(run) for each of the N contiguous runs of S values that channel c owns in (N, C, S).
@@ -147,4 +147,4 @@ void layer_norm_backward(float* dx, float* dweight, float* dbias, const float* d
   }
 }
 
-}  // namespace hito::cpu
+}  // namespace hito::cpu::HITO_CPU_ISA

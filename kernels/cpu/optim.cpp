@@ -1,10 +1,10 @@
 // Fused optimizer updates on the CPU: one pass over each parameter (formulas in optim.inc).
 #include <cmath>
 
-#include "kernels/cpu/kernels.h"
+#include "kernels/cpu/variant.h"
 #include "kernels/cpu/parallel.h"
 
-namespace hito::cpu {
+namespace hito::cpu::HITO_CPU_ISA {
 
 void sgd_step(float* param, float* velocity, const float* grad, float lr, float momentum, float dampening,
               float weight_decay, bool nesterov, bool first_step, int64_t n) {
@@ -47,4 +47,4 @@ void adam_step(float* param, float* m, float* v, const float* grad, float lr, fl
   });
 }
 
-}  // namespace hito::cpu
+}  // namespace hito::cpu::HITO_CPU_ISA

@@ -7,10 +7,10 @@
 #include <limits>
 
 #include "kernels/cpu/conv_internal.h"
-#include "kernels/cpu/kernels.h"
+#include "kernels/cpu/variant.h"
 #include "kernels/cpu/parallel.h"
 
-namespace hito::cpu {
+namespace hito::cpu::HITO_CPU_ISA {
 
 namespace {
 
@@ -168,4 +168,4 @@ void adaptive_avg_pool2d_backward(float* dx, const float* dout, int64_t planes, 
   });
 }
 
-}  // namespace hito::cpu
+}  // namespace hito::cpu::HITO_CPU_ISA

@@ -3,10 +3,10 @@
 #include <cmath>
 #include <vector>
 
-#include "kernels/cpu/kernels.h"
+#include "kernels/cpu/variant.h"
 #include "kernels/cpu/parallel.h"
 
-namespace hito::cpu {
+namespace hito::cpu::HITO_CPU_ISA {
 
 void sum_dim(float* out, const float* x, int64_t outer, int64_t d, int64_t inner) {
   if (inner == 1) {  // contiguous runs: one sum per output, double accumulator for long runs
@@ -70,4 +70,4 @@ void sum_squares(float* out, const float* x, int64_t n) {
   out[0] = static_cast<float>(total);
 }
 
-}  // namespace hito::cpu
+}  // namespace hito::cpu::HITO_CPU_ISA

@@ -3,10 +3,10 @@
 #include <cmath>
 
 #include "base/error.h"
-#include "kernels/cpu/kernels.h"
+#include "kernels/cpu/variant.h"
 #include "kernels/cpu/parallel.h"
 
-namespace hito::cpu {
+namespace hito::cpu::HITO_CPU_ISA {
 
 void softmax_forward(float* out, const float* x, int64_t outer, int64_t d, int64_t inner, bool log) {
   if (d == 0) return;  // rows of no elements: nothing to write, and no first element to read
@@ -95,4 +95,4 @@ void cross_entropy_backward(float* dlogits, const float* dloss, const float* pro
   }
 }
 
-}  // namespace hito::cpu
+}  // namespace hito::cpu::HITO_CPU_ISA

@@ -3,7 +3,7 @@
 // blocks, and the threaded column split.
 #include <gtest/gtest.h>
 
-#include "kernels/cpu/conv_internal.h"
+#include "kernels/cpu/kernels.h"
 #include "tests/support/testing.h"
 
 namespace hito {
@@ -13,10 +13,11 @@ TEST(ConvGemm, MatchesNaiveProducts) {
   struct Size {
     int64_t M, N, K;
   };
-  // Whole tiles, ragged edges (M not a multiple of 14, N of 32), K over several 256-blocks, M over
-  // several row blocks, N over several column blocks, and degenerate sizes.
-  const Size sizes[] = {{14, 32, 8},   {13, 31, 7},    {29, 70, 300}, {200, 45, 513}, {3, 3300, 20},
-                        {1, 1, 1},     {64, 384, 576}, {170, 33, 17}, {5, 7, 0}};
+  // Whole tiles (of the 14x32 AVX-512 tile, and 84x64 of the 6x16 AVX2 and 4x16 scalar ones too:
+  // ctest runs this on every ISA level), ragged edges, K over several 256-blocks, M over several row
+  // blocks, N over several column blocks, and degenerate sizes.
+  const Size sizes[] = {{14, 32, 8},   {84, 64, 9},   {13, 31, 7},   {29, 70, 300}, {200, 45, 513},
+                        {3, 3300, 20}, {1, 1, 1},     {64, 384, 576}, {170, 33, 17}, {5, 7, 0}};
   for (const Size& s : sizes)
     for (bool trans_a : {false, true})
       for (bool trans_b : {false, true})

@@ -5,7 +5,6 @@
 
 #include "base/fs.h"
 #include "engine/ops.h"
-#include "kernels/cpu/blas.h"
 #include "kernels/cpu/kernels.h"
 #include "tests/support/testing.h"
 

@@ -52,6 +52,16 @@ TEST(Commands, VersionAndUnknownCommands) {
   EXPECT_TRUE(contains(typo.output, "unknown command 'tabluar'; did you mean 'tabular'?")) << typo.output;
 }
 
+// HITO_CPU_PATH forces the CPU kernels' ISA level (kernels/cpu/isa.h); --version names the one that runs.
+TEST(Commands, VersionNamesTheCpuPathThatRuns) {
+  const std::string hito = "'" + testing::hito_binary().string() + "' --version";
+  CommandResult scalar = testing::run_shell("HITO_CPU_PATH=scalar " + hito);
+  ASSERT_EQ(scalar.status, 0) << scalar.output;
+  EXPECT_TRUE(contains(scalar.output, "CPU code scalar (this CPU supports up to ")) << scalar.output;
+  CommandResult unknown = testing::run_shell("HITO_CPU_PATH=sse9 " + hito);
+  EXPECT_TRUE(contains(unknown.output, "HITO_CPU_PATH must be avx512, avx2 or scalar, got 'sse9'")) << unknown.output;
+}
+
 TEST(Commands, RunChecksItsInputsBeforeStepOneWithoutSourceLocations) {
   fs::path dir = testing::temp_dir("commands-run");
   const std::string missing = (dir / "missing.safetensors").string();
