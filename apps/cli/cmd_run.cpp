@@ -1,4 +1,4 @@
-// `hito run [--data DIR --preset NAME] [--run DIR] [--smoke | --full]`: the main job, the whole study
+// `hito run [--data DIR --preset NAME] [--run DIR] [--plan smoke|quick|cpu|full]` (--smoke, --full: aliases): the main job, the whole study
 // in order (apps/cli/run_plan.h), each step printed as the command that reruns it alone. Every input is
 // checked before step 1; progress (step headers, epochs, the time left) goes to stderr, the results
 // (the table of steps and their times, the report's path) to stdout.
@@ -9,6 +9,7 @@
 #include "apps/cli/commands.h"
 #include "apps/cli/run_plan.h"
 #include "base/error.h"
+#include "base/fs.h"
 #include "weights/safetensors.h"
 
 namespace hito::app {
@@ -16,6 +17,7 @@ namespace hito::app {
 namespace {
 struct RunFlags {
   StudyOptions study;
+  std::string plan = "quick";
   bool smoke = false, full = false, no_pretrained = false;
 };
 
@@ -44,7 +46,7 @@ void run_study(const RunFlags& flags, const CommonOptions& common) {
   options.device = common.device;
   options.seed = common.seed;
   options.threads = common.threads;
-  options.level = flags.smoke ? StudyLevel::Smoke : flags.full ? StudyLevel::Full : StudyLevel::Quick;
+  options.level = flags.smoke ? StudyLevel::Smoke : flags.full ? StudyLevel::Full : parse_study_level(flags.plan);
   if (flags.no_pretrained) options.weights.clear();
   else if (options.weights.empty()) options.weights = find_default_weights().string();
   check_inputs(options);
@@ -54,6 +56,13 @@ void run_study(const RunFlags& flags, const CommonOptions& common) {
 
   std::vector<StudyStep> steps = plan_study(options);
   std::vector<double> seconds;
+  // The exact plan, before anything runs, and again with each step's time as it finishes.
+  const std::filesystem::path plan_file = std::filesystem::path(options.run_dir) / kPlanFile;
+  auto record_plan = [&] {
+    std::filesystem::create_directories(options.run_dir);
+    write_file_atomic(plan_file, plan_json(options, steps, seconds));
+  };
+  record_plan();
   auto start = std::chrono::steady_clock::now();
   for (size_t i = 0; i < steps.size(); ++i) {
     std::fprintf(stderr, "\n[%zu/%zu] %s\n$ %s\n", i + 1, steps.size(), steps[i].title.c_str(),
@@ -65,6 +74,7 @@ void run_study(const RunFlags& flags, const CommonOptions& common) {
       HITO_FAIL("step ", i + 1, " (", format_command(steps[i].args), ") failed: ", e.what());
     }
     seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - step_start).count());
+    record_plan();
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const size_t left = steps.size() - i - 1;
     // The steps differ in cost (training dominates), so this is the pace so far, not a promise.
@@ -77,6 +87,7 @@ void run_study(const RunFlags& flags, const CommonOptions& common) {
   std::printf("\nstudy done in %s:\n", duration_text(total).c_str());
   for (size_t i = 0; i < steps.size(); ++i)
     std::printf("  %2zu  %12s  %s\n", i + 1, duration_text(seconds[i]).c_str(), format_command(steps[i].args).c_str());
+  std::printf("plan: %s\n", plan_file.string().c_str());
   std::printf("report: %s\n", (std::filesystem::path(options.run_dir) / "report.html").string().c_str());
 }
 }  // namespace
@@ -88,9 +99,14 @@ void register_run(CLI::App& app) {
   command->add_option("--data", flags->study.data_dir, "Data folder (default: generate the synthetic data set)");
   auto* preset = command->add_option("--preset", flags->study.preset, "Data-set description: ham10000 (the default)");
   command->add_option("--config", flags->study.config, "Data-set description (JSON)")->excludes(preset);
-  auto* smoke = command->add_flag("--smoke", flags->smoke, "A one-minute check: one epoch everywhere, small data");
-  command->add_flag("--full", flags->full, "Train everything properly (fine-tuning, own CNN, joint fusion; for a GPU)")
-      ->excludes(smoke);
+  auto* plan = command->add_option("--plan", flags->plan,
+                                   "smoke (a one-minute check), quick (the default CPU study), cpu (the real-data "
+                                   "study on 2 CPU cores in about an hour: fine-tuning at 224 px, own CNN, joint "
+                                   "fusion, refits), full (the same at full length, for a GPU)")
+                   ->check(CLI::IsMember({"smoke", "quick", "cpu", "full"}))
+                   ->capture_default_str();
+  auto* smoke = command->add_flag("--smoke", flags->smoke, "Alias of --plan smoke")->excludes(plan);
+  command->add_flag("--full", flags->full, "Alias of --plan full")->excludes(smoke)->excludes(plan);
   command->add_option("--weights", flags->study.weights,
                       "Pretrained backbone (default: ../shared/weights/mobilenet_v2_imagenet.safetensors when found)");
   command->add_flag("--no-pretrained", flags->no_pretrained, "Do not use a pretrained backbone");

@@ -10,9 +10,11 @@
 #include "apps/study/image/embed.h"
 #include "apps/study/train/image_batches.h"
 #include "apps/study/train/model_output.h"
+#include "apps/study/train/refit.h"
 #include "apps/study/train/progress.h"
 #include "engine/autograd.h"
 #include "base/fs.h"
+#include "base/json.h"
 #include "engine/ops.h"
 #include "engine/random.h"
 
@@ -34,7 +36,8 @@ nlohmann::ordered_json train_config_json(const TrainConfig& c, int64_t batch_siz
 }
 
 // Head mode: the MLP on the cached embeddings; the backbone is described, not trained.
-fs::path run_head(const ImageOptions& o, const PreparedData& data, TrainConfig config) {
+fs::path run_head(const ImageOptions& o, const PreparedData& data, const TrainConfig& chosen, const FitSpec& fit) {
+  const TrainConfig config = fit.train_config(chosen);
   SavedEmbeddings saved = load_embeddings(data, o.embeddings);
   ImageNetworkSpec spec = saved.backbone;
   spec.mode = "head";
@@ -48,20 +51,20 @@ fs::path run_head(const ImageOptions& o, const PreparedData& data, TrainConfig c
   const int64_t batch_size = o.batch_size > 0 ? o.batch_size : 256;
   BatchOptions train_options{.batch_size = batch_size, .shuffle = true, .drop_last = true, .seed = o.seed, .device = o.device};
   BatchOptions eval_options{.batch_size = 1024, .device = o.device};
-  TensorBatches train_rows({saved.features}, data.labels, data.rows_of(data::Part::Train), train_options);
+  TensorBatches train_rows({saved.features}, data.labels, fit.train_rows, train_options);
   TensorBatches val_rows({saved.features}, data.labels, data.rows_of(data::Part::Val), eval_options);
   TensorBatches test_rows({saved.features}, data.labels, data.rows_of(data::Part::Test), eval_options);
 
   TrainTarget target;
   target.module = &head;
   target.logits = [&](const Batch& b) { return head.forward(b.inputs[0]); };
-  Tensor class_weights = balanced_class_weights(labels_of(data, data.rows_of(data::Part::Train)), data.num_classes());
+  Tensor class_weights = balanced_class_weights(labels_of(data, fit.train_rows), data.num_classes());
   const auto fit_start = Clock::now();
   TrainResult training = train(target, train_rows, val_rows, class_weights, data.num_classes(), config);
   const double fit_seconds = seconds_since(fit_start);
 
   ModelOutputs out;
-  evaluate_splits(out, target, val_rows, test_rows, class_weights);
+  evaluate_splits(out, target, fit.refit ? nullptr : &val_rows, test_rows, class_weights);
   {
     NoGradGuard no_grad;
     head.eval();
@@ -69,14 +72,16 @@ fs::path run_head(const ImageOptions& o, const PreparedData& data, TrainConfig c
   }
   out.config = {{"kind", "image-head"}, {"embeddings", o.embeddings}, {"network", spec.to_json()},
                 {"train", train_config_json(config, batch_size)}, {"seed", o.seed}};
+  fit.describe(out.config);
   out.model = &head;
   out.training = &training;
   out.fit_seconds = fit_seconds;
-  return write_model_folder(data, image_model_name("head"), out);
+  return write_model_folder(data, fit.folder, out);
 }
 
 // Finetune and scratch: the whole network trained on the images.
-fs::path run_network(const ImageOptions& o, const PreparedData& data, TrainConfig config) {
+fs::path run_network(const ImageOptions& o, const PreparedData& data, const TrainConfig& chosen, const FitSpec& fit) {
+  const TrainConfig config = fit.train_config(chosen);
   ImageNetworkSpec spec;
   spec.mode = o.mode;
   spec.head = o.head;
@@ -126,13 +131,18 @@ fs::path run_network(const ImageOptions& o, const PreparedData& data, TrainConfi
   train_loader.shuffle = true;
   train_loader.drop_last = true;
   train_loader.augment = o.augment;
-  ImageBatches train_rows(images, data.loader_tables(), data.rows_of(data::Part::Train), train_loader);
+  ImageBatches train_rows(images, data.loader_tables(), fit.train_rows, train_loader);
   ImageBatches val_rows(images, data.loader_tables(), data.rows_of(data::Part::Val), loader);
   ImageBatches test_rows(images, data.loader_tables(), data.rows_of(data::Part::Test), loader);
 
   TrainTarget target;
   target.module = network.get();
-  target.logits = [&](const Batch& b) { return network->forward(b.inputs[kImagesInput]); };
+  // Training sees plain batches; evaluation averages with the mirror image once spec.tta_flip is set.
+  target.logits = [&](const Batch& b) {
+    const Tensor& x = b.inputs[kImagesInput];
+    if (!spec.tta_flip || network->is_training()) return network->forward(x);
+    return network->forward_head(image_features(*network->backbone, x, true));
+  };
   // The head at config.lr; the backbone's trainable tensors slower.
   std::vector<Tensor> backbone_params, head_params = network->head->trainable_parameters();
   for (const Tensor& t : network->backbone->trainable_parameters()) backbone_params.push_back(t);
@@ -140,26 +150,42 @@ fs::path run_network(const ImageOptions& o, const PreparedData& data, TrainConfi
   const float backbone_lr = o.mode == "finetune" ? config.lr * o.backbone_lr_scale : config.lr;
   if (!backbone_params.empty()) target.param_groups.push_back({backbone_params, backbone_lr, backbone_lr, config.weight_decay});
 
-  Tensor class_weights = balanced_class_weights(labels_of(data, data.rows_of(data::Part::Train)), data.num_classes());
+  Tensor class_weights = balanced_class_weights(labels_of(data, fit.train_rows), data.num_classes());
   const auto fit_start = Clock::now();
   TrainResult training = train(target, train_rows, val_rows, class_weights, data.num_classes(), config);
   const double fit_seconds = seconds_since(fit_start);
   const int64_t trained_images = static_cast<int64_t>(training.history.size()) * train_rows.batches() * batch_size;
   const double images_per_second = trained_images / std::max(fit_seconds, 1e-9);
 
+  // Flip test-time augmentation (the features of each image averaged with its mirror image's), kept
+  // when it raises the validation balanced accuracy; a refit takes its train-only model's choice.
+  nlohmann::ordered_json tta_choice;
+  if (fit.refit) {
+    spec.tta_flip = read_json_file(data.run_dir / fit.refit_of / kModelConfig)["network"].value("tta_flip", false);
+  } else if (o.tta != "off") {
+    const double plain = balanced_accuracy_of(evaluate(target, val_rows, class_weights));
+    spec.tta_flip = true;
+    const double flipped = balanced_accuracy_of(evaluate(target, val_rows, class_weights));
+    spec.tta_flip = o.tta == "on" || flipped > plain;
+    tta_choice = {{"val_bacc_plain", plain}, {"val_bacc_flip", flipped}, {"mode", o.tta}, {"kept", spec.tta_flip}};
+    std::printf("%s: validation balanced accuracy %.3f, %.3f with flip TTA: %s\n", fit.folder.c_str(), plain, flipped,
+                spec.tta_flip ? "flip TTA kept" : "no TTA");
+  }
+
   ModelOutputs out;
-  evaluate_splits(out, target, val_rows, test_rows, class_weights);
+  evaluate_splits(out, target, fit.refit ? nullptr : &val_rows, test_rows, class_weights);
   {
     // Penultimate features of every row, in manifest order, for fusion.
-    NoGradGuard no_grad;
     network->eval();
     ImageBatches every_row(images, data.loader_tables(), all_rows(data), loader);
     std::vector<Tensor> chunks;
     every_row.start_epoch(0);
     for (Batch b; every_row.next(b);)
-      chunks.push_back(network->penultimate(network->forward_features(b.inputs[kImagesInput])).to(Device::CPU));
+      chunks.push_back(
+          network->penultimate(image_features(*network->backbone, b.inputs[kImagesInput], spec.tta_flip)).to(Device::CPU));
     out.embeddings = concat(chunks, 0);
   }
+  if (!tta_choice.empty()) out.metrics_extra["tta"] = tta_choice;
   out.config = {{"kind", image_model_name(o.mode)}, {"network", spec.to_json()},
                 {"train", train_config_json(config, batch_size)}, {"augment", o.augment}, {"freeze_bn", freeze_bn},
                 {"seed", o.seed}};
@@ -170,17 +196,22 @@ fs::path run_network(const ImageOptions& o, const PreparedData& data, TrainConfi
   }
   out.config["fit_images_per_second"] = images_per_second;  // training images / fit time (validation included)
   out.config["device"] = o.device == Device::CUDA ? "cuda" : "cpu";
+  fit.describe(out.config);
   out.model = network.get();
   out.training = &training;
   out.fit_seconds = fit_seconds;
-  std::printf("%s: %.1f training images per second of fit time (validation passes included; %s, %lld px)\n", image_model_name(o.mode).c_str(), images_per_second,
+  std::printf("%s: %.1f training images per second of fit time (validation passes included; %s, %lld px)\n", fit.folder.c_str(), images_per_second,
               o.device == Device::CUDA ? "cuda" : "cpu", static_cast<long long>(size));
-  return write_model_folder(data, image_model_name(o.mode), out);
+  return write_model_folder(data, fit.folder, out);
 }
 
 }  // namespace
 
 std::string image_model_name(const std::string& mode) { return "image-" + mode; }
+
+std::string image_folder_name(const ImageOptions& options) {
+  return options.name.empty() ? image_model_name(options.mode) : options.name;
+}
 
 std::vector<std::vector<std::string>> backbone_blocks(const Module& backbone) {
   std::vector<std::vector<std::string>> blocks;
@@ -230,13 +261,19 @@ fs::path run_image(const ImageOptions& o) {
              "--mode must be head, finetune or scratch, got '", o.mode, "'");
   PreparedData data = load_prepared(o.run_dir);
   TrainConfig config = o.train;
-  config.label = image_model_name(o.mode);
+  HITO_CHECK(o.name.empty() || is_model_folder_name(o.name), "--name '", o.name, "': ", kModelFolderNameRule);
+  config.label = image_folder_name(o);
   if (o.smoke) {
     config.epochs = 1;
     config.warmup_epochs = 0;
   }
-  fs::path folder = o.mode == "head" ? run_head(o, data, config) : run_network(o, data, config);
-  print_model_scores(folder);
+  auto fit_one = [&](const FitSpec& fit) {
+    fs::path folder = o.mode == "head" ? run_head(o, data, config, fit) : run_network(o, data, config, fit);
+    print_model_scores(folder);
+    return folder;
+  };
+  fs::path folder = fit_one(train_only_fit(data, image_folder_name(o)));
+  if (o.refit) fit_one(refit_fit(data, folder));
   return folder;
 }
 

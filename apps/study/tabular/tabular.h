@@ -16,6 +16,7 @@
 
 #include "apps/study/train/model_output.h"
 #include "apps/study/prepare/prepared_data.h"
+#include "apps/study/train/refit.h"
 #include "apps/study/train/trainer.h"
 #include "models/mlp.h"
 
@@ -58,6 +59,7 @@ struct TabularOptions {
   int threads = 0;                    // CPU threads (0: leave the process's setting)
   uint64_t seed = 0;
   bool resume = false;                // --resume: continue from <run>/checkpoints/<name>.safetensors
+  bool refit = false;                 // then also <name>-refit on train + val (apps/study/train/refit.h)
 };
 
 // The hyperparameters a run uses: hyper, then --config, then the overrides, then --smoke.
@@ -102,6 +104,7 @@ struct FitSettings {
   std::string label = "tabular";
   std::string checkpoint;  // written after every epoch ("": none); see TrainConfig
   bool resume = false;
+  const FitSpec* refit = nullptr;  // a refit on train + val (refit.h): its rows and epochs, no val pass
 };
 
 // Trains a TabularModel on the train rows with early stopping on the val rows.

@@ -3,6 +3,8 @@
 
 #include "dist/communicator.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <unordered_map>
 
@@ -83,9 +85,17 @@ void write_predictions_csv(const fs::path& path, const std::string& id_column, c
   csv.write(path);
 }
 
-void evaluate_splits(ModelOutputs& outputs, TrainTarget& target, BatchSource& val_rows, BatchSource& test_rows,
+bool is_model_folder_name(const std::string& name) {
+  static const std::vector<std::string> reserved = {"prepared", "embeddings", "search", "explain", "eval", "checkpoints", "data"};
+  if (name.empty() || name.size() > 100 || !std::isalnum(static_cast<unsigned char>(name[0]))) return false;
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
+  return std::find(reserved.begin(), reserved.end(), name) == reserved.end();
+}
+
+void evaluate_splits(ModelOutputs& outputs, TrainTarget& target, BatchSource* val_rows, BatchSource& test_rows,
                      const Tensor& class_weights) {
-  outputs.val = evaluate(target, val_rows, class_weights);
+  if (val_rows) outputs.val = evaluate(target, *val_rows, class_weights);
   const auto predict_start = Clock::now();
   outputs.test = evaluate(target, test_rows, class_weights);
   outputs.predict_seconds = seconds_since(predict_start);
@@ -99,6 +109,7 @@ fs::path write_model_folder(const PreparedData& data, const std::string& name, c
 
   nlohmann::ordered_json config = outputs.config;
   config["name"] = name;
+  if (!config.contains("fitted_on")) config["fitted_on"] = "train";
   config["fingerprint"] = data.fingerprint;
   config["classes"] = data.classes;
   config["fit_seconds"] = outputs.fit_seconds;
@@ -115,8 +126,11 @@ fs::path write_model_folder(const PreparedData& data, const std::string& name, c
 
   if (outputs.model) save_state_dict(*outputs.model, dir / kModelWeights, {{"hito_model", name}});
   if (outputs.training) write_history(dir / kHistoryFile, outputs.training->history);
-  write_predictions_csv(dir / kPredictionsVal, data.config.id_column, ids_of(data, outputs.val.rows),
-                        outputs.val.probabilities, data.classes);
+  // A refit has no validation predictions: its validation rows were training rows (refit.h).
+  const bool has_val = !outputs.val.rows.empty();
+  if (has_val)
+    write_predictions_csv(dir / kPredictionsVal, data.config.id_column, ids_of(data, outputs.val.rows),
+                          outputs.val.probabilities, data.classes);
   write_predictions_csv(dir / kPredictionsTest, data.config.id_column, ids_of(data, outputs.test.rows),
                         outputs.test.probabilities, data.classes);
   if (outputs.embeddings.defined()) {
@@ -132,7 +146,7 @@ fs::path write_model_folder(const PreparedData& data, const std::string& name, c
 
   eval::MetricsFile metrics;
   metrics.class_names = data.classes;
-  metrics.splits.push_back(score(data, "val", outputs.val));
+  if (has_val) metrics.splits.push_back(score(data, "val", outputs.val));
   metrics.splits.push_back(score(data, "test", outputs.test));
   if (outputs.training) metrics.extra["best_epoch"] = outputs.training->best_epoch;
   metrics.extra["fit_seconds"] = outputs.fit_seconds;

@@ -5,7 +5,8 @@
 //                          hyperparameters, the data fingerprint and class names, fit/predict times
 //   model.safetensors      the weights kept (best validation epoch); absent for weight-free models
 //   history.csv            one row per epoch: epoch,train_loss,val_loss,train_bacc,val_bacc,lr,seconds
-//   predictions_val.csv    one row per validation row: <id column>,pred,p_<class>... (manifest order)
+//   predictions_val.csv    one row per validation row: <id column>,pred,p_<class>... (manifest order);
+//                          absent for a refit on train + validation (refit.h), whose val rows are in-sample
 //   predictions_test.csv   the same for the test rows
 //   embeddings.npy         f32 (N, D): the penultimate layer for every row of the prepared data set,
 //                          in manifest order (prepared/rows.csv), for fusion; optional
@@ -46,6 +47,13 @@ inline constexpr const char* kPreprocessingDir = "preprocessing";
 inline constexpr const char* kPreprocessingFiles[] = {kManifestFile, kEncodersFile, kImageStatsFile};
 inline constexpr const char* kMetricsFile = "metrics.json";
 
+// A model folder name given by the user (--name): letters, digits, '-', '_' and '.', starting with a
+// letter or digit, and none of the run folder's other folders (prepared, eval, embeddings, ...).
+bool is_model_folder_name(const std::string& name);
+inline constexpr const char* kModelFolderNameRule =
+    "a model folder name is letters, digits, '-', '_' and '.', starts with a letter or digit, and is not one of "
+    "the run folder's own folders (prepared, embeddings, search, explain, eval, checkpoints, data)";
+
 struct ModelOutputs {
   nlohmann::ordered_json config = nlohmann::ordered_json::object();  // "kind" + hyperparameters
   const Module* model = nullptr;  // saved as model.safetensors when given
@@ -60,8 +68,9 @@ struct ModelOutputs {
 };
 
 // Fills outputs.val and outputs.test by eval-mode passes over the validation and test rows, and
-// outputs.predict_seconds with the time of the test pass (the model's predict time).
-void evaluate_splits(ModelOutputs& outputs, TrainTarget& target, BatchSource& val_rows, BatchSource& test_rows,
+// outputs.predict_seconds with the time of the test pass (the model's predict time). A refit passes no
+// validation rows (they were training rows) and leaves outputs.val empty.
+void evaluate_splits(ModelOutputs& outputs, TrainTarget& target, BatchSource* val_rows, BatchSource& test_rows,
                      const Tensor& class_weights);
 
 // Writes <run>/<name>/ as described above (replacing an older one only once everything is written).

@@ -178,6 +178,10 @@ Evaluation evaluate(TrainTarget& target, BatchSource& source, const Tensor& clas
   return result;
 }
 
+double balanced_accuracy_of(const Evaluation& e) {
+  return eval::balanced_accuracy(e.labels, argmax_rows(e.probabilities), e.probabilities.size(1));
+}
+
 TrainResult train(TrainTarget& target, BatchSource& train_rows, BatchSource& val_rows, const Tensor& class_weights,
                   int64_t num_classes, const TrainConfig& config) {
   HITO_CHECK(target.module && target.logits, "train: no model given");
@@ -270,7 +274,7 @@ TrainResult train(TrainTarget& target, BatchSource& train_rows, BatchSource& val
     record.lr = optimizer->groups().front().lr;
     record.seconds = std::chrono::duration<double>(Clock::now() - epoch_start).count();
     result.history.push_back(record);
-    bool improved = epoch == 1 || record.val_bacc > result.best_val_bacc;
+    bool improved = config.keep_last_epoch || epoch == 1 || record.val_bacc > result.best_val_bacc;
     if (improved) {
       result.best_val_bacc = record.val_bacc;
       result.best_epoch = epoch;
