@@ -87,7 +87,7 @@ TEST(RunPlan, FullAddsFineTuningTheOwnCnnAndJointFusion) {
   EXPECT_TRUE(has(steps, "hito image --mode finetune --weights w.safetensors"));
   EXPECT_TRUE(has(steps, "hito image --mode scratch"));
   EXPECT_TRUE(has(steps, "hito fuse --kind joint"));
-  EXPECT_TRUE(has(steps, "hito explain --run"));  // every test image
+  EXPECT_TRUE(has(steps, "hito explain --model image-finetune --run"));  // the fine-tuned network, every test image
   EXPECT_TRUE(has(steps, "--device cuda"));
 }
 
