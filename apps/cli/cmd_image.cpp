@@ -50,6 +50,10 @@ void register_image(CLI::App& app) {
   add_switch(*command, "class-weights", o->train.class_weighted, "Inverse-frequency class weights in the loss");
   command->add_option("--batch-size", o->batch_size, "Rows per step (default 256 head, 32 images)");
   command->add_option("--name", o->name, "Model folder name (default image-<mode>), so that variants live side by side");
+  command->add_option("--oof-folds", o->oof_folds,
+                      "finetune, scratch: also K networks on lesion-grouped folds of the training rows, whose "
+                      "out-of-fold embeddings (embeddings_oof.npy) early fusion fits on (0: none)")
+      ->capture_default_str();
   command->add_flag("--refit", o->refit,
                     "Then train the chosen configuration again on train + val as <name>-refit (its chosen epochs)");
   command->add_flag("--smoke", o->smoke, "One epoch, to check the wiring");

@@ -38,8 +38,8 @@ StudyStep training_step(const StudyOptions& o, std::string title, std::vector<st
 // The cpu plan's settings, sized on 2 cores (about 3 minutes per fine-tuning epoch at 224 px, 10 s per
 // epoch of the own CNN at 64 px): fine-tuning at 224 px with the last 6 blocks unfrozen for at most 5
 // epochs, a small own CNN at 64 px, a joint network on that CNN, and a refit on train + val of every
-// trainable model but the fine-tuned network (whose refit would take another 20 minutes; the full plan
-// refits it too).
+// trainable model but the fine-tuned network. Its refit, and the out-of-fold embeddings of the image
+// networks for early fusion (--oof-folds), would take another 20 to 40 minutes: the full plan makes them.
 std::vector<std::string> cpu_finetune_flags() {
   return {"--size", "224", "--unfreeze", "6", "--epochs", "5", "--patience", "2", "--lr", "1e-3",
           "--backbone-lr-scale", "0.3", "--batch-size", "32"};
@@ -95,13 +95,15 @@ std::vector<StudyStep> plan_study(const StudyOptions& o) {
     if (finetune) {
       std::vector<std::string> args = {"image", "--mode", "finetune", "--weights", o.weights};
       steps.push_back(training_step(o, "milestone 2: fine-tuning the pretrained backbone",
-                                    cpu ? with(args, cpu_finetune_flags()) : refit(args)));
+                                    cpu ? with(args, cpu_finetune_flags()) : refit(with(args, {"--oof-folds", "3"}))));
     }
   }
   if (thorough || !pretrained)
     steps.push_back(training_step(o, "milestone 2: own CNN trained from scratch",
                                   refit(with({"image", "--mode", "scratch"},
-                                             cpu ? cpu_scratch_flags() : std::vector<std::string>{}))));
+                                             cpu ? cpu_scratch_flags()
+                                                 : full ? std::vector<std::string>{"--oof-folds", "3"}
+                                                        : std::vector<std::string>{}))));
   // Occlusion costs ~50 forward passes per image: the quick and cpu studies explain 120 evenly spaced
   // test images, the smoke check leaves occlusion out.
   std::vector<std::string> explain = {"explain"};

@@ -100,6 +100,7 @@ TEST(RunPlan, CpuFineTunesAt224AndRefitsEveryTrainingStep) {
   auto steps = plan_study(o);
   EXPECT_TRUE(has(steps, "hito image --mode finetune --weights w.safetensors --size 224"));
   EXPECT_TRUE(has(steps, "hito image --mode scratch"));
+  EXPECT_FALSE(has(steps, "--oof-folds"));
   EXPECT_TRUE(has(steps, "hito fuse --kind joint"));
   EXPECT_TRUE(has(steps, "--name fusion-early-finetune --inputs prepared/tabular,image-finetune"));
   EXPECT_TRUE(has(steps, "hito explain --model image-finetune --limit 120"));
@@ -114,7 +115,8 @@ TEST(RunPlan, CpuFineTunesAt224AndRefitsEveryTrainingStep) {
     EXPECT_EQ(has({s}, "--refit"), trains && !finetune) << format_command(s.args);
   }
   o.level = StudyLevel::Full;
-  EXPECT_TRUE(has(plan_study(o), "--mode finetune --weights w.safetensors --refit"));
+  EXPECT_TRUE(has(plan_study(o), "--mode finetune --weights w.safetensors --oof-folds 3 --refit"));
+  EXPECT_TRUE(has(plan_study(o), "--mode scratch --oof-folds 3 --refit"));
   // The quick plan refits nothing.
   o.level = StudyLevel::Quick;
   EXPECT_FALSE(has(plan_study(o), "--refit"));

@@ -82,11 +82,18 @@ std::string balancing_sentence(const EarlyFusionConfig& c) {
 
 fs::path run_early(const FuseOptions& o, const PreparedData& data, const FitSpec& fit) {
   std::vector<std::string> inputs = resolve_fusion_inputs(data.run_dir, o.inputs, true);
-  std::vector<Tensor> blocks;
+  // The classifier fits on the fitting embeddings (out-of-fold for a trained image network's training
+  // rows when it has them) and is scored on the saved ones.
+  std::vector<Tensor> blocks, fit_blocks;
+  nlohmann::ordered_json fit_sources;
   EarlyFusionConfig config;
   config.inputs = inputs;
   for (const std::string& name : inputs) {
-    blocks.push_back(load_input_embeddings(data, name));
+    std::string source;
+    fit_blocks.push_back(load_fitting_embeddings(data, name, source));
+    blocks.push_back(source.rfind("out-of-fold", 0) == 0 ? load_input_embeddings(data, name) : fit_blocks.back());
+    HITO_CHECK(blocks.back().size(1) == fit_blocks.back().size(1), name, ": its out-of-fold embeddings have another width");
+    fit_sources[name] = source;
     config.input_widths.push_back(blocks.back().size(1));
   }
   config.balance = o.balance;
@@ -108,7 +115,7 @@ fs::path run_early(const FuseOptions& o, const PreparedData& data, const FitSpec
   const auto fit_start = Clock::now();
   std::vector<BlockStatistics> statistics;
   for (size_t m = 0; m < blocks.size(); ++m)
-    statistics.push_back(fit_block_statistics(blocks[m], train_ids, o.balance, config.block_width(m)));
+    statistics.push_back(fit_block_statistics(fit_blocks[m], train_ids, o.balance, config.block_width(m)));
   Generator gen(o.seed);
   EarlyFusionNet net(config, statistics, gen);
   net.to(o.device);
@@ -116,7 +123,7 @@ fs::path run_early(const FuseOptions& o, const PreparedData& data, const FitSpec
   const int64_t batch_size = o.batch_size > 0 ? o.batch_size : 256;
   BatchOptions train_options{.batch_size = batch_size, .shuffle = true, .drop_last = true, .seed = o.seed, .device = o.device};
   BatchOptions eval_options{.batch_size = 2048, .device = o.device};
-  TensorBatches train_rows(blocks, data.labels, fit.train_rows, train_options);
+  TensorBatches train_rows(fit_blocks, data.labels, fit.train_rows, train_options);
   TensorBatches val_rows(blocks, data.labels, val_ids, eval_options);
   TensorBatches test_rows(blocks, data.labels, test_ids, eval_options);
 
@@ -172,6 +179,7 @@ fs::path run_early(const FuseOptions& o, const PreparedData& data, const FitSpec
   out.config = {{"kind", fusion_model_name("early")}, {"balancing", balancing_sentence(config)}, {"fusion", config.to_json()},
                 {"train", train_config_json(train_config, batch_size)}, {"seed", o.seed}};
   for (const std::string& name : inputs) out.config["input_versions"][name] = input_version(data.run_dir, name);
+  out.config["training_embeddings"] = fit_sources;
   // The backbones of embeddings/<name> inputs, so that hito predict can remake them for new images.
   for (const std::string& name : inputs)
     if (name.rfind(kEmbeddingsInputPrefix, 0) == 0)

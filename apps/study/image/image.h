@@ -54,6 +54,13 @@ struct ImageOptions {
   int64_t batch_size = 0;    // 0: 256 head, 32 finetune and scratch
   bool smoke = false;        // one epoch, to check the wiring
   bool refit = false;        // then also <name>-refit, trained on train + val (apps/study/train/refit.h)
+  // finetune and scratch, --oof-folds K: the training rows cut into K lesion-grouped folds; for each, a
+  // network of the chosen configuration trained on the other folds for the chosen epochs (the last
+  // epoch kept, as a refit) embeds the fold's rows. Every training row so gets an embedding from a
+  // network that never saw it: <folder>/embeddings_oof.npy (validation and test rows as in
+  // embeddings.npy) with oof.json, on which early fusion fits its classifier (fusion_inputs.h), so
+  // that it does not over-trust the network's view of its own training images. 0: none.
+  int64_t oof_folds = 0;
   Device device = Device::CPU;
   int threads = 0;
   uint64_t seed = 0;

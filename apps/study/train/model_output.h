@@ -40,6 +40,9 @@ inline constexpr const char* kPredictionsTest = "predictions_test.csv";
 inline constexpr const char* kEmbeddingsFile = "embeddings.npy";
 inline constexpr const char* kEmbeddingIdsFile = "embeddings_ids.csv";
 inline constexpr const char* kModelWeights = "model.safetensors";
+// Out-of-fold embeddings of the training rows and how they were made (`hito image --oof-folds`).
+inline constexpr const char* kOutOfFoldEmbeddingsFile = "embeddings_oof.npy";
+inline constexpr const char* kOutOfFoldInfoFile = "oof.json";
 inline constexpr const char* kModelConfig = "config.json";
 inline constexpr const char* kHistoryFile = "history.csv";
 // The folder <model>/preprocessing/: what prediction needs besides the weights, copied from prepared/.
