@@ -91,6 +91,13 @@ void evaluate_splits(ModelOutputs& outputs, TrainTarget& target, BatchSource& va
   outputs.predict_seconds = seconds_since(predict_start);
 }
 
+void write_row_ids(const fs::path& path, const PreparedData& data) {
+  data::CsvWriter ids({data.config.id_column, "split"});
+  for (int64_t r = 0; r < data.size(); ++r)
+    ids.row({data.ids[static_cast<size_t>(r)], data::part_name(data.parts[static_cast<size_t>(r)])});
+  ids.write(path);
+}
+
 fs::path write_model_folder(const PreparedData& data, const std::string& name, const ModelOutputs& outputs) {
   // In a data-parallel job every rank holds the same model and outputs; rank 0 alone writes them.
   if (!dist::world().is_writer()) return data.run_dir / name;
@@ -124,10 +131,7 @@ fs::path write_model_folder(const PreparedData& data, const std::string& name, c
                "embeddings of ", name, " must have one row per data-set row (", data.size(), "), got ",
                outputs.embeddings.describe());
     data::save_npy(dir / kEmbeddingsFile, outputs.embeddings.to(Device::CPU));
-    data::CsvWriter ids({data.config.id_column, "split"});
-    for (int64_t r = 0; r < data.size(); ++r)
-      ids.row({data.ids[static_cast<size_t>(r)], data::part_name(data.parts[static_cast<size_t>(r)])});
-    ids.write(dir / kEmbeddingIdsFile);
+    write_row_ids(dir / kEmbeddingIdsFile, data);
   }
 
   eval::MetricsFile metrics;

@@ -68,6 +68,11 @@ void evaluate_splits(ModelOutputs& outputs, TrainTarget& target, BatchSource& va
 // Returns the folder.
 std::filesystem::path write_model_folder(const PreparedData& data, const std::string& name, const ModelOutputs& outputs);
 
+// The id and split of every row of `data`, in manifest order: `<id column>,split` (train, val, test),
+// the file that names the rows of an embeddings matrix (embeddings_ids.csv, `hito embed`'s
+// <name>_ids.csv).
+void write_row_ids(const fs::path& path, const PreparedData& data);
+
 // The per-row prediction CSV: header `<id_column>,pred,p_<class>...`; row i is ids[i] with
 // probabilities row i of `probabilities` (rows x K, f32 on the CPU). A NaN or infinite probability
 // is an error naming the row: such a file is never written as a success.
