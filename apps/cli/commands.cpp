@@ -9,6 +9,7 @@ void register_bench(CLI::App& app);
 void register_evaluate(CLI::App& app);
 void register_embed(CLI::App& app);
 void register_explain(CLI::App& app);
+void register_export(CLI::App& app);
 void register_fuse(CLI::App& app);
 void register_image(CLI::App& app);
 void register_infer(CLI::App& app);
@@ -29,6 +30,7 @@ void register_commands(CLI::App& app) {
   register_tabular(app);
   register_pixels(app);
   register_predict(app);
+  register_export(app);
   register_embed(app);
   register_image(app);
   register_explain(app);
