@@ -29,6 +29,7 @@ LAYERS = [
     ["apps/study/image"],
     ["apps/study/explain", "apps/study/fusion"],
     ["apps/study/evaluate", "apps/study/predict", "apps/study/export"],
+    ["apps/study/runs"],
     ["apps/report"],
     ["apps/cli"],
 ]

@@ -16,6 +16,7 @@ void register_infer(CLI::App& app);
 void register_prepare(CLI::App& app);
 void register_report(CLI::App& app);
 void register_run(CLI::App& app);
+void register_runs(CLI::App& app);
 void register_synth(CLI::App& app);
 void register_pixels(CLI::App& app);
 void register_predict(CLI::App& app);
@@ -37,6 +38,7 @@ void register_commands(CLI::App& app) {
   register_fuse(app);
   register_evaluate(app);
   register_report(app);
+  register_runs(app);
   register_infer(app);
   register_bench(app);
 }

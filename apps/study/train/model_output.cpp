@@ -195,21 +195,22 @@ SavedPredictions read_predictions(const fs::path& model_dir, const std::string& 
   return saved;
 }
 
+std::string score_with_interval(const eval::SplitMetrics& s, const std::string& metric, double value) {
+  auto found = s.intervals.find(metric);
+  char text[96];
+  if (found == s.intervals.end()) std::snprintf(text, sizeof text, "%.3f", value);
+  else std::snprintf(text, sizeof text, "%.3f [%.3f, %.3f]", value, found->second.lower, found->second.upper);
+  return text;
+}
+
 void print_model_scores(const fs::path& folder) {
   if (!dist::world().is_writer()) return;  // the folder is rank 0's
   const eval::MetricsFile metrics = eval::read_metrics_file(folder / kMetricsFile);
   const std::string name = folder.filename().string();
-  auto with_interval = [](const eval::SplitMetrics& s, const std::string& metric, double value) {
-    auto found = s.intervals.find(metric);
-    char text[96];
-    if (found == s.intervals.end()) std::snprintf(text, sizeof text, "%.3f", value);
-    else std::snprintf(text, sizeof text, "%.3f [%.3f, %.3f]", value, found->second.lower, found->second.upper);
-    return std::string(text);
-  };
   for (const eval::SplitMetrics& s : metrics.splits)
     std::printf("%s: %s balanced accuracy %s, macro AUC %s\n", name.c_str(), s.split.c_str(),
-                with_interval(s, "balanced_accuracy", s.metrics.balanced_accuracy).c_str(),
-                with_interval(s, "macro_auc", s.metrics.macro_auc).c_str());
+                score_with_interval(s, "balanced_accuracy", s.metrics.balanced_accuracy).c_str(),
+                score_with_interval(s, "macro_auc", s.metrics.macro_auc).c_str());
   auto seconds = [&](const char* key) {
     return metrics.extra.contains(key) && metrics.extra[key].is_number() ? metrics.extra[key].get<double>() : NAN;
   };

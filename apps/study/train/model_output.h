@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "apps/eval/metrics_file.h"
 #include "apps/study/prepare/prepared_files.h"
 #include "apps/study/prepare/prepared_data.h"
 #include "apps/study/train/trainer.h"
@@ -97,6 +98,9 @@ void check_model_fingerprint(const std::filesystem::path& model_dir, const Prepa
 
 // The lesion groups of the given rows, as dense ids for the bootstrap.
 std::vector<int64_t> lesion_groups(const PreparedData& data, const std::vector<int64_t>& rows);
+
+// "0.412 [0.371, 0.455]": a score of the split with its interval when the split has one for `metric`.
+std::string score_with_interval(const eval::SplitMetrics& s, const std::string& metric, double value);
 
 // Prints a model folder's scores from its metrics.json, one line per split and one for the times:
 // "tabular: val balanced accuracy 0.412 [0.371, 0.455], macro AUC 0.761 [0.732, 0.787]".
