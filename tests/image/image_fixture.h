@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "apps/study/image/embed.h"
+#include "apps/study/image/image.h"
 #include "apps/study/image/image_model.h"
 #include "apps/study/train/batches.h"
 #include "apps/study/train/model_output.h"
@@ -47,6 +48,21 @@ inline NamedTensors read_backbone_tensors(const fs::path& path) {
   for (auto& [name, tensor] : read_safetensors(path).tensors)
     if (name.rfind("fc.", 0) != 0) kept.emplace_back(name, tensor);
   return kept;
+}
+
+// One quick epoch of `hito image --mode <mode>` at 32x32 with a small head.
+inline ImageOptions quick_image_options(const fs::path& run, const std::string& mode) {
+  ImageOptions o;
+  o.run_dir = run;
+  o.mode = mode;
+  o.train.epochs = 1;
+  o.train.lr = 1e-2f;
+  o.train.progress = false;
+  o.size = 32;
+  o.depth = 2;
+  o.width = 8;
+  o.batch_size = 16;
+  return o;
 }
 
 inline EmbedOptions embed_options(const fs::path& run, const fs::path& weights) {

@@ -101,6 +101,13 @@ void evaluate_splits(ModelOutputs& outputs, TrainTarget& target, BatchSource* va
   outputs.predict_seconds = seconds_since(predict_start);
 }
 
+void write_row_ids(const fs::path& path, const PreparedData& data) {
+  data::CsvWriter ids({data.config.id_column, "split"});
+  for (int64_t r = 0; r < data.size(); ++r)
+    ids.row({data.ids[static_cast<size_t>(r)], data::part_name(data.parts[static_cast<size_t>(r)])});
+  ids.write(path);
+}
+
 fs::path write_model_folder(const PreparedData& data, const std::string& name, const ModelOutputs& outputs) {
   // In a data-parallel job every rank holds the same model and outputs; rank 0 alone writes them.
   if (!dist::world().is_writer()) return data.run_dir / name;
@@ -138,10 +145,7 @@ fs::path write_model_folder(const PreparedData& data, const std::string& name, c
                "embeddings of ", name, " must have one row per data-set row (", data.size(), "), got ",
                outputs.embeddings.describe());
     data::save_npy(dir / kEmbeddingsFile, outputs.embeddings.to(Device::CPU));
-    data::CsvWriter ids({data.config.id_column, "split"});
-    for (int64_t r = 0; r < data.size(); ++r)
-      ids.row({data.ids[static_cast<size_t>(r)], data::part_name(data.parts[static_cast<size_t>(r)])});
-    ids.write(dir / kEmbeddingIdsFile);
+    write_row_ids(dir / kEmbeddingIdsFile, data);
   }
 
   eval::MetricsFile metrics;
@@ -205,21 +209,22 @@ SavedPredictions read_predictions(const fs::path& model_dir, const std::string& 
   return saved;
 }
 
+std::string score_with_interval(const eval::SplitMetrics& s, const std::string& metric, double value) {
+  auto found = s.intervals.find(metric);
+  char text[96];
+  if (found == s.intervals.end()) std::snprintf(text, sizeof text, "%.3f", value);
+  else std::snprintf(text, sizeof text, "%.3f [%.3f, %.3f]", value, found->second.lower, found->second.upper);
+  return text;
+}
+
 void print_model_scores(const fs::path& folder) {
   if (!dist::world().is_writer()) return;  // the folder is rank 0's
   const eval::MetricsFile metrics = eval::read_metrics_file(folder / kMetricsFile);
   const std::string name = folder.filename().string();
-  auto with_interval = [](const eval::SplitMetrics& s, const std::string& metric, double value) {
-    auto found = s.intervals.find(metric);
-    char text[96];
-    if (found == s.intervals.end()) std::snprintf(text, sizeof text, "%.3f", value);
-    else std::snprintf(text, sizeof text, "%.3f [%.3f, %.3f]", value, found->second.lower, found->second.upper);
-    return std::string(text);
-  };
   for (const eval::SplitMetrics& s : metrics.splits)
     std::printf("%s: %s balanced accuracy %s, macro AUC %s\n", name.c_str(), s.split.c_str(),
-                with_interval(s, "balanced_accuracy", s.metrics.balanced_accuracy).c_str(),
-                with_interval(s, "macro_auc", s.metrics.macro_auc).c_str());
+                score_with_interval(s, "balanced_accuracy", s.metrics.balanced_accuracy).c_str(),
+                score_with_interval(s, "macro_auc", s.metrics.macro_auc).c_str());
   auto seconds = [&](const char* key) {
     return metrics.extra.contains(key) && metrics.extra[key].is_number() ? metrics.extra[key].get<double>() : NAN;
   };

@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "apps/eval/metrics_file.h"
 #include "apps/study/prepare/prepared_files.h"
 #include "apps/study/prepare/prepared_data.h"
 #include "apps/study/train/trainer.h"
@@ -80,6 +81,11 @@ void evaluate_splits(ModelOutputs& outputs, TrainTarget& target, BatchSource* va
 // Returns the folder.
 std::filesystem::path write_model_folder(const PreparedData& data, const std::string& name, const ModelOutputs& outputs);
 
+// The id and split of every row of `data`, in manifest order: `<id column>,split` (train, val, test),
+// the file that names the rows of an embeddings matrix (embeddings_ids.csv, `hito embed`'s
+// <name>_ids.csv).
+void write_row_ids(const fs::path& path, const PreparedData& data);
+
 // The per-row prediction CSV: header `<id_column>,pred,p_<class>...`; row i is ids[i] with
 // probabilities row i of `probabilities` (rows x K, f32 on the CPU). A NaN or infinite probability
 // is an error naming the row: such a file is never written as a success.
@@ -104,6 +110,9 @@ void check_model_fingerprint(const std::filesystem::path& model_dir, const Prepa
 
 // The lesion groups of the given rows, as dense ids for the bootstrap.
 std::vector<int64_t> lesion_groups(const PreparedData& data, const std::vector<int64_t>& rows);
+
+// "0.412 [0.371, 0.455]": a score of the split with its interval when the split has one for `metric`.
+std::string score_with_interval(const eval::SplitMetrics& s, const std::string& metric, double value);
 
 // Prints a model folder's scores from its metrics.json, one line per split and one for the times:
 // "tabular: val balanced accuracy 0.412 [0.371, 0.455], macro AUC 0.761 [0.732, 0.787]".
