@@ -74,6 +74,9 @@ void register_fuse(CLI::App& app) {
   command->add_option("--weight-decay", o->train.weight_decay, "Weight decay")->capture_default_str();
   command->add_option("--batch-size", o->batch_size, "Rows per step (default 256 early, 32 joint)");
   command->add_flag("--smoke", o->smoke, "One epoch, to check the wiring");
+  add_resume_flag(*command, o->resume,
+                  "early, joint: continue a killed training from its last finished epoch "
+                  "(<run>/checkpoints/fusion-<kind>.safetensors); late fusion has no epochs and simply runs again");
   add_common_options(*command, *common);
   command->callback([o, flags, common, epochs, patience, lr] {
     study::FuseOptions options = *o;

@@ -47,6 +47,7 @@ void register_image(CLI::App& app) {
   add_switch(*command, "class-weights", o->train.class_weighted, "Inverse-frequency class weights in the loss");
   command->add_option("--batch-size", o->batch_size, "Rows per step (default 256 head, 32 images)");
   command->add_flag("--smoke", o->smoke, "One epoch, to check the wiring");
+  add_resume_flag(*command, o->resume);
   add_common_options(*command, *common);
   command->callback([o, weights, common] {
     study::ImageOptions options = *o;

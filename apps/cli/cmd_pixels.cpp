@@ -14,6 +14,7 @@ void register_pixels(CLI::App& app) {
   command->add_option("--components", o->components, "Principal components fed to the MLP (k)")->capture_default_str();
   auto flags = add_hyper_flags(*command, o->hyper, false);
   command->add_flag("--smoke", o->smoke, "One epoch, to check the wiring");
+  add_resume_flag(*command, o->resume);
   add_common_options(*command, *common);
   command->callback([o, flags, common] {
     study::PixelsOptions options = *o;

@@ -16,6 +16,7 @@
 #include "apps/study/fusion/joint_fusion.h"
 #include "apps/study/train/model_output.h"
 #include "apps/study/train/progress.h"
+#include "apps/study/train/training_run.h"
 #include "data/csv.h"
 #include "engine/autograd.h"
 #include "base/error.h"
@@ -79,7 +80,7 @@ std::string balancing_sentence(const EarlyFusionConfig& c) {
   return s + (weights.empty() ? "; equal weights" : "; weights " + weights);
 }
 
-fs::path run_early(const FuseOptions& o, const PreparedData& data) {
+fs::path run_early(const FuseOptions& o, const PreparedData& data, const TrainingRun& run) {
   std::vector<std::string> inputs = resolve_fusion_inputs(data.run_dir, o.inputs, true);
   std::vector<Tensor> blocks;
   EarlyFusionConfig config;
@@ -129,7 +130,7 @@ fs::path run_early(const FuseOptions& o, const PreparedData& data) {
     target.input_names.push_back(names);
   }
   Tensor class_weights = balanced_class_weights(labels_of(data, train_ids), data.num_classes());
-  TrainConfig train_config = smoke_config(o.train, o.smoke);
+  TrainConfig train_config = run.checkpointed(smoke_config(o.train, o.smoke), data);
   train_config.label = "fusion-early";
   TrainResult training = train(target, train_rows, val_rows, class_weights, data.num_classes(), train_config);
   const double fit_seconds = seconds_since(fit_start);
@@ -318,7 +319,7 @@ void set_backbone_trainable(ImageClassifier& backbone, const FuseOptions& o) {
     for (const std::string& prefix : blocks[static_cast<size_t>(b)]) backbone.set_requires_grad(prefix, true);
 }
 
-fs::path run_joint(const FuseOptions& o, const PreparedData& data) {
+fs::path run_joint(const FuseOptions& o, const PreparedData& data, const TrainingRun& run) {
   JointFusionConfig config;
   config.image = joint_image_spec(o, data);
   config.tabular_features = data.tabular.size(1);
@@ -354,7 +355,7 @@ fs::path run_joint(const FuseOptions& o, const PreparedData& data) {
   target.logits = [&](const Batch& b) { return net.logits(b.inputs[kImagesInput], b.inputs[kTabularInput]); };
   target.input_names = {{}, data.tabular_features};
   Tensor class_weights = balanced_class_weights(labels_of(data, train_ids), data.num_classes());
-  TrainConfig train_config = smoke_config(o.train, o.smoke);
+  TrainConfig train_config = run.checkpointed(smoke_config(o.train, o.smoke), data);
   train_config.label = "fusion-joint";
   const auto fit_start = Clock::now();
   TrainResult training = train(target, train_rows, val_rows, class_weights, data.num_classes(), train_config);
@@ -410,11 +411,15 @@ std::string fusion_model_name(const std::string& kind) { return "fusion-" + kind
 fs::path run_fuse(const FuseOptions& options) {
   HITO_CHECK(options.kind == "early" || options.kind == "late" || options.kind == "joint",
              "--kind must be early, late or joint, got '", options.kind, "'");
+  // Late fusion trains nothing epoch by epoch (it combines saved probabilities in seconds), so
+  // --resume has nothing to continue there: it simply runs again.
+  const TrainingRun run(options.run_dir, fusion_model_name(options.kind), options.resume, "hito fuse");
   PreparedData data = load_prepared(options.run_dir);
   fs::path folder;
-  if (options.kind == "early") folder = run_early(options, data);
+  if (options.kind == "early") folder = run_early(options, data, run);
   else if (options.kind == "late") folder = run_late(options, data);
-  else folder = run_joint(options, data);
+  else folder = run_joint(options, data, run);
+  run.finish();
   print_model_scores(folder);
   return folder;
 }

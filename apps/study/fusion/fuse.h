@@ -51,6 +51,7 @@ struct FuseOptions {
   TrainConfig train;
   int64_t batch_size = 0;           // 0: 256 early, 32 joint
   bool smoke = false;               // one epoch, to check the wiring
+  bool resume = false;              // --resume (early, joint): continue from <run>/checkpoints/fusion-<kind>.safetensors
   Device device = Device::CPU;
   int threads = 0;
   uint64_t seed = 0;

@@ -11,6 +11,7 @@
 #include "apps/study/train/image_batches.h"
 #include "apps/study/train/model_output.h"
 #include "apps/study/train/progress.h"
+#include "apps/study/train/training_run.h"
 #include "engine/autograd.h"
 #include "base/fs.h"
 #include "engine/ops.h"
@@ -34,7 +35,7 @@ nlohmann::ordered_json train_config_json(const TrainConfig& c, int64_t batch_siz
 }
 
 // Head mode: the MLP on the cached embeddings; the backbone is described, not trained.
-fs::path run_head(const ImageOptions& o, const PreparedData& data, TrainConfig config) {
+fs::path run_head(const ImageOptions& o, const PreparedData& data, const TrainConfig& config) {
   SavedEmbeddings saved = load_embeddings(data, o.embeddings);
   ImageNetworkSpec spec = saved.backbone;
   spec.mode = "head";
@@ -76,7 +77,7 @@ fs::path run_head(const ImageOptions& o, const PreparedData& data, TrainConfig c
 }
 
 // Finetune and scratch: the whole network trained on the images.
-fs::path run_network(const ImageOptions& o, const PreparedData& data, TrainConfig config) {
+fs::path run_network(const ImageOptions& o, const PreparedData& data, const TrainConfig& config) {
   ImageNetworkSpec spec;
   spec.mode = o.mode;
   spec.head = o.head;
@@ -228,6 +229,7 @@ int64_t unfreeze_last_blocks(ImageNetwork& network, const std::string& unfreeze)
 fs::path run_image(const ImageOptions& o) {
   HITO_CHECK(o.mode == "head" || o.mode == "finetune" || o.mode == "scratch",
              "--mode must be head, finetune or scratch, got '", o.mode, "'");
+  const TrainingRun run(o.run_dir, image_model_name(o.mode), o.resume, "hito image");
   PreparedData data = load_prepared(o.run_dir);
   TrainConfig config = o.train;
   config.label = image_model_name(o.mode);
@@ -235,7 +237,9 @@ fs::path run_image(const ImageOptions& o) {
     config.epochs = 1;
     config.warmup_epochs = 0;
   }
+  config = run.checkpointed(config, data);
   fs::path folder = o.mode == "head" ? run_head(o, data, config) : run_network(o, data, config);
+  run.finish();
   print_model_scores(folder);
   return folder;
 }

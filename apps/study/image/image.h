@@ -49,6 +49,7 @@ struct ImageOptions {
   TrainConfig train;         // epochs, patience, lr, optimizer, schedule, ...
   int64_t batch_size = 0;    // 0: 256 head, 32 finetune and scratch
   bool smoke = false;        // one epoch, to check the wiring
+  bool resume = false;       // --resume: continue from <run>/checkpoints/image-<mode>.safetensors
   Device device = Device::CPU;
   int threads = 0;
   uint64_t seed = 0;

@@ -70,6 +70,7 @@ fs::path run_pixels(const PixelsOptions& o) {
   if (o.threads > 0) set_num_threads(o.threads);
   HITO_CHECK(o.size >= 4, "--size must be >= 4, got ", o.size);
   HITO_CHECK(o.components >= 1, "--components must be >= 1, got ", o.components);
+  const TrainingRun run(o.run_dir, "pixels", o.resume, "hito pixels");
   PreparedData data = load_prepared(o.run_dir);
   TabularHyper hyper = o.hyper.updated(nlohmann::json::object(), "the pixels configuration");
   hyper.mode = "onehot";  // the inputs are the components alone
@@ -91,7 +92,7 @@ fs::path run_pixels(const PixelsOptions& o) {
   for (int64_t c = 0; c < k; ++c) inputs.numeric_names.push_back("pc" + std::to_string(c + 1));
   TabularFit fit = fit_tabular(data, inputs, hyper,
                                {.seed = o.seed, .device = o.device, .progress = o.progress, .with_test = true, .label = "pixels",
-                                .checkpoint = {}, .resume = false});
+                                .run = &run});
 
   ModelOutputs out = model_outputs(fit);
   out.config = {{"kind", "pixels"},
@@ -108,6 +109,7 @@ fs::path run_pixels(const PixelsOptions& o) {
     write_explained_variance(folder, pca, o.size);
   };
   fs::path folder = write_model_folder(data, "pixels", out);
+  run.finish();
   print_model_scores(folder);
   return folder;
 }

@@ -27,6 +27,7 @@ struct PixelsOptions {
   // among a handful of widths, dropouts and k (25, 50, 100 components).
   TabularHyper hyper{.width = 128, .depth = 2, .dropout = 0.3f, .lr = 3e-3f, .weight_decay = 1e-4f, .batch_size = 128};
   bool smoke = false;        // one epoch
+  bool resume = false;       // --resume: continue from <run>/checkpoints/pixels.safetensors
   bool progress = true;
   Device device = Device::CPU;
   int threads = 0;

@@ -182,8 +182,7 @@ TabularFit fit_tabular(const PreparedData& data, const TabularInputs& inputs, co
   TrainConfig config = hyper.train();
   config.progress = s.progress;
   config.label = s.label;
-  config.checkpoint = s.checkpoint;
-  config.resume = s.resume;
+  if (s.run) config = s.run->checkpointed(config, data);
   Tensor class_weights = balanced_class_weights(labels_of(data, train_part), data.num_classes());
   const auto fit_start = Clock::now();
   fit.training = train(target, train_rows, val_rows, class_weights, data.num_classes(), config);
@@ -207,14 +206,13 @@ TabularFit fit_tabular(const PreparedData& data, const TabularInputs& inputs, co
 
 fs::path run_tabular(const TabularOptions& o) {
   if (o.threads > 0) set_num_threads(o.threads);
+  const TrainingRun run(o.run_dir, o.name, o.resume, "hito tabular");
   PreparedData data = load_prepared(o.run_dir);
   const TabularHyper hyper = resolve_hyper(o);
   TabularInputs inputs = tabular_inputs(data, hyper.mode);
-  const fs::path checkpoint = checkpoint_path(o.run_dir, o.name);
-  fs::create_directories(checkpoint.parent_path());
   TabularFit fit = fit_tabular(data, inputs, hyper,
                                {.seed = o.seed, .device = o.device, .progress = o.progress, .with_test = true, .label = o.name,
-                                .checkpoint = checkpoint.string(), .resume = o.resume});
+                                .run = &run});
 
   ModelOutputs out = model_outputs(fit);
   out.config = {{"kind", "tabular"},
@@ -225,13 +223,9 @@ fs::path run_tabular(const TabularOptions& o) {
                 {"seed", o.seed},
                 {"smoke", o.smoke}};
   fs::path folder = write_model_folder(data, o.name, out);
-  fs::remove(checkpoint);  // the model folder holds the result now
+  run.finish();  // the model folder holds the result now
   print_model_scores(folder);
   return folder;
-}
-
-fs::path checkpoint_path(const fs::path& run_dir, const std::string& name) {
-  return run_dir / "checkpoints" / (name + ".safetensors");
 }
 
 ModelOutputs model_outputs(const TabularFit& fit) {

@@ -36,6 +36,7 @@ struct TrainConfig {
   // when it exists (apps/study/train/checkpoint.h; --resume).
   std::string checkpoint;
   bool resume = false;
+  std::string data_key;  // the training data's fingerprint: a checkpoint of other data is not resumed
 };
 
 // What the loop trains. `logits` maps a batch to (B, K) logits (in training or eval mode, as the
