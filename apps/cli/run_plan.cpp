@@ -19,14 +19,26 @@ void append(std::vector<std::string>& args, const std::vector<std::string>& more
   args.insert(args.end(), more.begin(), more.end());
 }
 
-StudyStep step(const StudyOptions& o, std::string title, std::vector<std::string> args) {
-  append(args, common_flags(o));
-  return {std::move(title), std::move(args)};
+// <run>/<name>
+std::string in_run(const StudyOptions& o, const std::string& name) {
+  return (std::filesystem::path(o.run_dir) / name).string();
 }
 
-StudyStep training_step(const StudyOptions& o, std::string title, std::vector<std::string> args) {
-  StudyStep s = step(o, std::move(title), std::move(args));
+StudyStep step(const StudyOptions& o, std::string title, std::vector<std::string> args, const std::string& output) {
+  append(args, common_flags(o));
+  return {std::move(title), std::move(args), in_run(o, output)};
+}
+
+// A step that --smoke shortens.
+StudyStep smoke_step(const StudyOptions& o, std::string title, std::vector<std::string> args, const std::string& output) {
+  StudyStep s = step(o, std::move(title), std::move(args), output);
   if (o.level == StudyLevel::Smoke) s.args.push_back("--smoke");
+  return s;
+}
+
+StudyStep training_step(const StudyOptions& o, std::string title, std::vector<std::string> args, const std::string& output) {
+  StudyStep s = smoke_step(o, std::move(title), std::move(args), output);
+  s.trains = true;
   return s;
 }
 
@@ -42,47 +54,48 @@ std::vector<StudyStep> plan_study(const StudyOptions& o) {
     data_dir = (std::filesystem::path(o.run_dir) / "data").string();
     steps.push_back({"milestone 0: generate the synthetic data set",
                      {"synth", "--out", data_dir, "--n", smoke ? "600" : "2000", "--seed", std::to_string(o.seed),
-                      "--threads", std::to_string(o.threads)}});
+                      "--threads", std::to_string(o.threads)},
+                     data_dir});
   }
   std::vector<std::string> prepare = {"prepare", "--data", data_dir};
   if (!o.config.empty()) append(prepare, {"--config", o.config});
   else if (!o.preset.empty()) append(prepare, {"--preset", o.preset});
   append(prepare, {"--run", o.run_dir, "--seed", std::to_string(o.seed), "--threads", std::to_string(o.threads)});
-  steps.push_back({"milestone 0: check, split and preprocess the data", prepare});
+  steps.push_back({"milestone 0: check, split and preprocess the data", prepare, in_run(o, "prepared")});
 
   std::vector<std::string> search = {"search"};
   if (smoke) append(search, {"--strategy", "random", "--trials", "2"});
-  steps.push_back(training_step(o, "milestone 1: hyperparameter search for the tabular MLP (validation split)", search));
+  steps.push_back(training_step(o, "milestone 1: hyperparameter search for the tabular MLP (validation split)", search, "search"));
   steps.push_back(training_step(o, "milestone 1: tabular MLP with the best configuration",
-                                {"tabular", "--config", "best"}));
-  steps.push_back(training_step(o, "milestone 1: PCA of the pixels + MLP", {"pixels"}));
+                                {"tabular", "--config", "best"}, "tabular"));
+  steps.push_back(training_step(o, "milestone 1: PCA of the pixels + MLP", {"pixels"}, "pixels"));
 
   if (pretrained) {
     steps.push_back(step(o, "milestone 2: embeddings of the pretrained backbone (offline transfer)",
-                         {"embed", "--weights", o.weights}));
-    steps.push_back(training_step(o, "milestone 2: classifier on the embeddings", {"image", "--mode", "head"}));
+                         {"embed", "--weights", o.weights}, "embeddings"));
+    steps.push_back(training_step(o, "milestone 2: classifier on the embeddings", {"image", "--mode", "head"}, "image-head"));
     if (full)
       steps.push_back(training_step(o, "milestone 2: fine-tuning the pretrained backbone",
-                                    {"image", "--mode", "finetune", "--weights", o.weights}));
+                                    {"image", "--mode", "finetune", "--weights", o.weights}, "image-finetune"));
   }
   if (full || !pretrained)
-    steps.push_back(training_step(o, "milestone 2: own CNN trained from scratch", {"image", "--mode", "scratch"}));
+    steps.push_back(training_step(o, "milestone 2: own CNN trained from scratch", {"image", "--mode", "scratch"}, "image-scratch"));
   // Occlusion costs ~50 forward passes per image: the quick study explains 120 evenly spaced test
   // images, the smoke check leaves occlusion out.
   std::vector<std::string> explain = {"explain"};
   if (smoke) append(explain, {"--methods", "gradcam,saliency"});
   else if (!full) append(explain, {"--limit", "120"});
-  steps.push_back(training_step(o, "milestone 2: Grad-CAM, saliency and occlusion, scored against the lesion masks",
-                                explain));
+  steps.push_back(smoke_step(o, "milestone 2: Grad-CAM, saliency and occlusion, scored against the lesion masks",
+                                explain, "explain"));
 
-  steps.push_back(training_step(o, "milestones 3-4: early fusion of the embeddings", {"fuse", "--kind", "early"}));
-  steps.push_back(training_step(o, "milestones 3-4: late fusion of the predictions", {"fuse", "--kind", "late"}));
+  steps.push_back(training_step(o, "milestones 3-4: early fusion of the embeddings", {"fuse", "--kind", "early"}, "fusion-early"));
+  steps.push_back(training_step(o, "milestones 3-4: late fusion of the predictions", {"fuse", "--kind", "late"}, "fusion-late"));
   if (full)
-    steps.push_back(training_step(o, "milestones 3-4: joint network trained end to end", {"fuse", "--kind", "joint"}));
+    steps.push_back(training_step(o, "milestones 3-4: joint network trained end to end", {"fuse", "--kind", "joint"}, "fusion-joint"));
 
   steps.push_back({"milestone 5: every model on the test split, by class, age, sex and site",
-                   {"evaluate", "--run", o.run_dir}});
-  steps.push_back({"milestone 6: the report with its drafted discussion", {"report", "--run", o.run_dir}});
+                   {"evaluate", "--run", o.run_dir}, in_run(o, "eval")});
+  steps.push_back({"milestone 6: the report with its drafted discussion", {"report", "--run", o.run_dir}, in_run(o, "report.html")});
   return steps;
 }
 
