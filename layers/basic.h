@@ -34,6 +34,8 @@ class Activation : public Module {
   // "relu", "leaky_relu", "relu6", "gelu", "sigmoid", "tanh"
   static std::shared_ptr<Activation> named(const std::string& name);
   Tensor forward(const Tensor& x) override;
+  UnaryOp op() const { return op_; }
+  float negative_slope() const { return slope_; }
 
  private:
   UnaryOp op_;

@@ -11,6 +11,7 @@ class MaxPool2d : public Module {
  public:
   explicit MaxPool2d(Pool2dOptions options) : options_(options) {}
   Tensor forward(const Tensor& x) override { return max_pool2d(x, options_); }
+  const Pool2dOptions& options() const { return options_; }
 
  private:
   Pool2dOptions options_;
@@ -20,6 +21,7 @@ class AvgPool2d : public Module {
  public:
   explicit AvgPool2d(Pool2dOptions options) : options_(options) {}
   Tensor forward(const Tensor& x) override { return avg_pool2d(x, options_); }
+  const Pool2dOptions& options() const { return options_; }
 
  private:
   Pool2dOptions options_;
@@ -30,6 +32,7 @@ class AdaptiveAvgPool2d : public Module {
  public:
   explicit AdaptiveAvgPool2d(Size2 output = 1) : output_(output) {}
   Tensor forward(const Tensor& x) override { return adaptive_avg_pool2d(x, output_); }
+  Size2 output() const { return output_; }
 
  private:
   Size2 output_;

@@ -29,6 +29,8 @@ class Mlp : public Module {
   Tensor features(const Tensor& x);
   // (N, in) -> (N, out) logits.
   Tensor forward(const Tensor& x) override;
+  const Sequential& hidden() const { return *hidden_; }
+  const Linear& head() const { return *head_; }
 
  private:
   std::shared_ptr<Sequential> hidden_;
@@ -45,6 +47,9 @@ class TabularModel : public Module {
                const MlpConfig& config, Generator& gen = default_generator());
   Tensor features(const Tensor& numeric, const Tensor& codes = Tensor());
   Tensor logits(const Tensor& numeric, const Tensor& codes = Tensor());
+  // The parts: one embedding table per code column, and the MLP on [numeric, embedded codes...].
+  const std::vector<std::shared_ptr<Embedding>>& embeddings() const { return embeddings_; }
+  const Mlp& mlp() const { return *mlp_; }
 
  private:
   Tensor embed(const Tensor& numeric, const Tensor& codes);

@@ -84,7 +84,7 @@ ResNet::ResNet(BlockKind kind, std::vector<int64_t> blocks, int64_t num_classes,
 
 Tensor ResNet::forward_feature_map(const Tensor& x) {
   Tensor h = conv_bn_act(*conv1, *bn1, x, FusedActivation::Relu);
-  h = max_pool2d(h, {.kernel = 3, .stride = 2, .padding = 1});
+  h = max_pool2d(h, stem_pool());
   for (auto& layer : layers) h = layer->forward(h);
   return h;
 }

@@ -59,6 +59,8 @@ class ResNet : public ImageClassifier {
   Tensor forward_head(const Tensor& features) override;
   int64_t num_features() const override { return num_features_; }
   int64_t num_classes() const override { return fc ? fc->out_features() : 0; }
+  // The max pool after the stem (conv1, bn1, ReLU): 3x3, stride 2, padding 1.
+  static Pool2dOptions stem_pool() { return {.kernel = 3, .stride = 2, .padding = 1}; }
 
   std::shared_ptr<Conv2d> conv1;
   std::shared_ptr<BatchNorm> bn1;

@@ -20,6 +20,7 @@ LAYERS = [
     ["dist"],
     ["data", "layers", "plot"],
     ["models", "weights"],
+    ["onnx"],
     ["apps/eval", "apps/bench"],
     ["apps/study/synth"],
     ["apps/study/prepare"],
@@ -27,7 +28,8 @@ LAYERS = [
     ["apps/study/tabular"],
     ["apps/study/image"],
     ["apps/study/explain", "apps/study/fusion"],
-    ["apps/study/evaluate", "apps/study/predict"],
+    ["apps/study/evaluate", "apps/study/predict", "apps/study/export"],
+    ["apps/study/runs"],
     ["apps/report"],
     ["apps/cli"],
 ]

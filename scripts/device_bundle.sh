@@ -17,7 +17,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=$(realpath -m "${1:-$root/build-cuda}")
 bundle=$(realpath -m "${2:-$build/device-bundle}")
 
-cmake -S "$root" -B "$build" -DHITO_CUDA=ON -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake -S "$root" -B "$build" -DHITO_CUDA=ON -DHITO_CPU_BASELINE=x86-64-v2 -DCMAKE_BUILD_TYPE=Release >/dev/null
 labs=()
 for source in "$root"/bench/lab/lab_*.cpp; do labs+=("$(basename "$source" .cpp)"); done
 cmake --build "$build" -j"${HITO_JOBS:-2}" --target hito test_cuda "${labs[@]}"

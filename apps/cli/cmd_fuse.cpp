@@ -73,7 +73,13 @@ void register_fuse(CLI::App& app) {
   auto* lr = command->add_option("--lr", o->train.lr, "Learning rate (default 0.01 early, 0.001 joint)");
   command->add_option("--weight-decay", o->train.weight_decay, "Weight decay")->capture_default_str();
   command->add_option("--batch-size", o->batch_size, "Rows per step (default 256 early, 32 joint)");
+  command->add_option("--name", o->name, "Model folder name (default fusion-<kind>), so that variants live side by side");
+  command->add_flag("--refit", o->refit,
+                    "Then also <name>-refit: early/joint retrained on train + val, late combining the inputs' refits");
   command->add_flag("--smoke", o->smoke, "One epoch, to check the wiring");
+  add_resume_flag(*command, o->resume,
+                  "early, joint: continue a killed training from its last finished epoch "
+                  "(<run>/checkpoints/fusion-<kind>.safetensors); late fusion has no epochs and simply runs again");
   add_common_options(*command, *common);
   command->callback([o, flags, common, epochs, patience, lr] {
     study::FuseOptions options = *o;

@@ -34,6 +34,9 @@ void register_image(CLI::App& app) {
   command->add_option("--depth", o->depth, "scratch: convolution blocks")->capture_default_str();
   command->add_option("--size", o->size, "Square input size (default 224 finetune, 96 scratch)");
   command->add_flag("--keep-aspect", o->keep_aspect, "Centre-crop to a square before resizing (default: stretch)");
+  command->add_option("--tta", o->tta, "finetune, scratch: flip test-time augmentation: auto (kept when it helps on validation), on, off")
+      ->check(CLI::IsMember({"auto", "on", "off"}))
+      ->capture_default_str();
   add_switch(*command, "augment", o->augment, "Training augmentation from the loader");
   command->add_option("--epochs", o->train.epochs, "Maximum epochs")->capture_default_str();
   command->add_option("--patience", o->train.patience, "Epochs without a better val balanced accuracy")
@@ -46,7 +49,15 @@ void register_image(CLI::App& app) {
       ->capture_default_str();
   add_switch(*command, "class-weights", o->train.class_weighted, "Inverse-frequency class weights in the loss");
   command->add_option("--batch-size", o->batch_size, "Rows per step (default 256 head, 32 images)");
+  command->add_option("--name", o->name, "Model folder name (default image-<mode>), so that variants live side by side");
+  command->add_option("--oof-folds", o->oof_folds,
+                      "finetune, scratch: also K networks on lesion-grouped folds of the training rows, whose "
+                      "out-of-fold embeddings (embeddings_oof.npy) early fusion fits on (0: none)")
+      ->capture_default_str();
+  command->add_flag("--refit", o->refit,
+                    "Then train the chosen configuration again on train + val as <name>-refit (its chosen epochs)");
   command->add_flag("--smoke", o->smoke, "One epoch, to check the wiring");
+  add_resume_flag(*command, o->resume);
   add_common_options(*command, *common);
   command->callback([o, weights, common] {
     study::ImageOptions options = *o;

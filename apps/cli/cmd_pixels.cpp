@@ -13,7 +13,10 @@ void register_pixels(CLI::App& app) {
   command->add_option("--size", o->size, "Images are downsized to size x size before the PCA")->capture_default_str();
   command->add_option("--components", o->components, "Principal components fed to the MLP (k)")->capture_default_str();
   auto flags = add_hyper_flags(*command, o->hyper, false);
+  command->add_flag("--refit", o->refit,
+                    "Then train the MLP again on train + val as pixels-refit (its chosen epochs; the PCA stays)");
   command->add_flag("--smoke", o->smoke, "One epoch, to check the wiring");
+  add_resume_flag(*command, o->resume);
   add_common_options(*command, *common);
   command->callback([o, flags, common] {
     study::PixelsOptions options = *o;

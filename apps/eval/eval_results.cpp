@@ -64,6 +64,7 @@ json eval_results_to_json(const EvalResults& r) {
                       {"modality", m.modality},
                       {"val_balanced_accuracy", number_or_null(m.val_balanced_accuracy)},
                       {"image_input", m.image_input},
+                      {"fitted_on", m.fitted_on},
                       {"test", split_metrics_to_json(m.test, r.class_names)}});
   out["models"] = models;
   json families = json::array();
@@ -130,6 +131,7 @@ EvalResults read_eval_results(const std::filesystem::path& path) {
     ModelResult model{m.text("name"), m.text("kind"), m.text("modality"), m.number("val_balanced_accuracy"),
                       m.has("image_input") ? m.text("image_input") : "", {}};
     model.test = split_metrics_from_json(m.at("test"), "test", out.class_names.size(), m.where() + ".test");
+    if (m.has("fitted_on")) model.fitted_on = m.text("fitted_on");
     out.models.push_back(std::move(model));
   }
   Node families = r.child("families");

@@ -28,6 +28,9 @@ struct ModelResult {
   double val_balanced_accuracy = 0;  // NaN when the folder has no validation predictions
   std::string image_input;           // "224x224" (height x width) for models that see images, else ""
   SplitMetrics test;
+  // What the model learnt from: "train", or "train+val" for a refit (apps/study/train/refit.h), whose
+  // validation rows were training rows (it has no validation score and is never chosen on validation).
+  std::string fitted_on = "train";
 };
 
 struct SubgroupResult {

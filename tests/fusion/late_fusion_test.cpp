@@ -6,7 +6,7 @@
 #include <numeric>
 #include <set>
 
-#include "apps/study/fusion/cross_fit.h"
+#include "apps/study/train/cross_fit.h"
 #include "apps/study/fusion/late_fusion.h"
 #include "engine/random.h"
 

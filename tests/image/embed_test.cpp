@@ -6,7 +6,9 @@
 #include "apps/study/image/embed.h"
 #include "apps/study/prepare/prepare.h"
 #include "engine/autograd.h"
+#include "data/csv.h"
 #include "data/npy.h"
+#include "data/split.h"
 #include "models/image_preprocess.h"
 #include "models/small_cnn.h"
 #include "tests/support/study_data.h"
@@ -41,10 +43,14 @@ TEST(Embed, FeaturesOfEachImageInManifestOrder) {
     Tensor expected = backbone.forward_features(images_to_batch({image}, {0.485f, 0.456f, 0.406f}, {0.229f, 0.224f, 0.225f}));
     EXPECT_TRUE(testing::all_close(saved.rows(row, row + 1), expected, 1e-4f, 1e-5f)) << "row " << row;
   }
-  // One id per row, in manifest order.
-  std::string ids = read_file(run / "embeddings" / "small_cnn.ids.csv");
-  EXPECT_EQ(ids.substr(0, ids.find('\n')), data.config.id_column);
-  EXPECT_NE(ids.find("\n" + data.ids[0] + "\n"), std::string::npos);
+  // One id and split per row, in manifest order.
+  data::CsvTable ids = data::read_csv(run / "embeddings" / "small_cnn_ids.csv");
+  EXPECT_EQ(ids.header, (std::vector<std::string>{data.config.id_column, "split"}));
+  ASSERT_EQ(ids.num_rows(), data.size());
+  for (int64_t r = 0; r < data.size(); ++r) {
+    EXPECT_EQ(ids.rows[static_cast<size_t>(r)][0], data.ids[static_cast<size_t>(r)]) << "row " << r;
+    EXPECT_EQ(ids.rows[static_cast<size_t>(r)][1], data::part_name(data.parts[static_cast<size_t>(r)])) << "row " << r;
+  }
 }
 
 TEST(Embed, ReusedWhenNothingChangedRecomputedOtherwise) {

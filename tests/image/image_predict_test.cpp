@@ -45,28 +45,14 @@ void expect_predict_matches_saved(const fs::path& folder, const PreparedData& da
       << folder;
 }
 
-ImageOptions quick(const fs::path& run, const std::string& mode) {
-  ImageOptions o;
-  o.run_dir = run;
-  o.mode = mode;
-  o.train.epochs = 1;
-  o.train.lr = 1e-2f;
-  o.train.progress = false;
-  o.size = 32;
-  o.depth = 2;
-  o.width = 8;
-  o.batch_size = 16;
-  return o;
-}
-
 TEST(ImagePredict, EachModeReproducesItsTestPredictions) {
   fs::path run = image_test_run("predict");
   PreparedData data = load_prepared(run);
   fs::path weights = small_cnn_weights(run, 3);
 
-  expect_predict_matches_saved(run_image(quick(run, "scratch")), data);
+  expect_predict_matches_saved(run_image(quick_image_options(run, "scratch")), data);
 
-  ImageOptions finetune = quick(run, "finetune");
+  ImageOptions finetune = quick_image_options(run, "finetune");
   finetune.weights = weights;
   finetune.backbone = "small_cnn";
   expect_predict_matches_saved(run_image(finetune), data);
@@ -75,7 +61,7 @@ TEST(ImagePredict, EachModeReproducesItsTestPredictions) {
   e.tta_flip = true;
   e.keep_aspect = true;
   run_embed(e);
-  ImageOptions head = quick(run, "head");
+  ImageOptions head = quick_image_options(run, "head");
   head.embeddings = "small_cnn";
   expect_predict_matches_saved(run_image(head), data);
 }

@@ -105,40 +105,6 @@ TEST(ImageFreezing, BlocksOfEachBackbone) {
   EXPECT_THROW(unfreeze_last_blocks(network, "two"), Error);
 }
 
-// The folder's test probabilities recomputed from the image files through load_image_network.
-void expect_reloaded_predictions_match(const fs::path& folder, const PreparedData& data) {
-  LoadedImageNetwork loaded = load_image_network(folder, Device::CPU);
-  SavedPredictions saved = read_predictions(folder, "test", data);
-  std::vector<fs::path> paths;
-  for (int64_t r : saved.rows) paths.push_back(data.images[static_cast<size_t>(r)]);
-  auto source = loaded.spec.preprocessing.files(paths);
-  std::vector<data::Image> images;
-  for (int64_t i = 0; i < source->size(); ++i) {
-    data::Image image(source->height(), source->width(), 3);
-    source->read(i, image.pixels.data());
-    images.push_back(image);
-  }
-  Tensor x = images_to_batch(images, loaded.spec.preprocessing.mean, loaded.spec.preprocessing.std);
-  NoGradGuard no_grad;
-  Tensor features = image_features(*loaded.network->backbone, x, loaded.spec.tta_flip);
-  EXPECT_TRUE(testing::all_close(softmax(loaded.network->forward_head(features), 1), saved.probabilities, 1e-3f, 1e-4f))
-      << folder;
-  // The saved penultimate embeddings of those rows: far from uniform, so a wrong preprocessing shows.
-  Tensor embeddings = gather_rows(data::load_npy(folder / kEmbeddingsFile), saved.rows);
-  EXPECT_TRUE(testing::all_close(loaded.network->penultimate(features), embeddings, 1e-4f, 1e-5f)) << folder;
-  EXPECT_EQ(loaded.classes, data.classes);
-}
-
-void expect_model_folder(const fs::path& folder, const std::string& kind, const PreparedData& data) {
-  nlohmann::json config = nlohmann::json::parse(read_file(folder / kModelConfig));
-  EXPECT_EQ(config["kind"], kind);
-  Tensor embeddings = data::load_npy(folder / kEmbeddingsFile);
-  EXPECT_EQ(embeddings.size(0), data.size());
-  for (const char* file : {kHistoryFile, kMetricsFile, kPredictionsVal, kPredictionsTest, kModelWeights})
-    EXPECT_TRUE(fs::is_regular_file(folder / file)) << folder / file;
-  expect_reloaded_predictions_match(folder, data);
-}
-
 ImageOptions smoke_options(const fs::path& run, const std::string& mode) {
   ImageOptions o;
   o.run_dir = run;

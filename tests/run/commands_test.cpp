@@ -17,7 +17,7 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 
 TEST(Commands, FlagsAreSpelledAlikeWithTrueDefaults) {
   const char* all[] = {"run", "synth", "prepare", "search", "tabular", "pixels", "predict", "embed",
-                       "image", "explain", "fuse", "evaluate", "report", "infer", "bench"};
+                       "image", "explain", "fuse", "evaluate", "report", "infer", "bench", "export", "runs"};
   for (const char* command : all) {
     CommandResult help = run_hito(std::string(command) + " --help");
     ASSERT_EQ(help.status, 0) << command << help.output;
@@ -35,7 +35,7 @@ TEST(Commands, FlagsAreSpelledAlikeWithTrueDefaults) {
   EXPECT_TRUE(contains(image.output, "Training augmentation from the loader (default: on;")) << image.output;
   EXPECT_TRUE(contains(run_hito("infer --help").output, "--batch-size"));
   // --device where the command computes on a device, not where it would do nothing.
-  for (const char* command : {"synth", "prepare", "evaluate", "report"})
+  for (const char* command : {"synth", "prepare", "evaluate", "report", "export", "runs"})
     EXPECT_FALSE(contains(run_hito(std::string(command) + " --help").output, "--device")) << command;
   for (const char* command : {"tabular", "image", "embed", "fuse", "infer", "predict", "run"})
     EXPECT_TRUE(contains(run_hito(std::string(command) + " --help").output, "--device")) << command;

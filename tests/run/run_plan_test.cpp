@@ -4,7 +4,10 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 #include "apps/cli/run_plan.h"
+#include "base/error.h"
 
 namespace hito::app {
 namespace {
@@ -84,8 +87,57 @@ TEST(RunPlan, FullAddsFineTuningTheOwnCnnAndJointFusion) {
   EXPECT_TRUE(has(steps, "hito image --mode finetune --weights w.safetensors"));
   EXPECT_TRUE(has(steps, "hito image --mode scratch"));
   EXPECT_TRUE(has(steps, "hito fuse --kind joint"));
-  EXPECT_TRUE(has(steps, "hito explain --run"));  // every test image
+  EXPECT_TRUE(has(steps, "hito explain --model image-finetune --run"));  // the fine-tuned network, every test image
   EXPECT_TRUE(has(steps, "--device cuda"));
+}
+
+TEST(RunPlan, CpuFineTunesAt224AndRefitsEveryTrainingStep) {
+  StudyOptions o;
+  o.level = StudyLevel::Cpu;
+  o.data_dir = "/data/ham";
+  o.preset = "ham10000";
+  o.weights = "w.safetensors";
+  auto steps = plan_study(o);
+  EXPECT_TRUE(has(steps, "hito image --mode finetune --weights w.safetensors --size 224"));
+  EXPECT_TRUE(has(steps, "hito image --mode scratch"));
+  EXPECT_FALSE(has(steps, "--oof-folds"));
+  EXPECT_TRUE(has(steps, "hito fuse --kind joint"));
+  EXPECT_TRUE(has(steps, "--name fusion-early-finetune --inputs prepared/tabular,image-finetune"));
+  EXPECT_TRUE(has(steps, "hito explain --model image-finetune --limit 120"));
+  EXPECT_FALSE(has(steps, "--smoke"));
+  EXPECT_TRUE(has(steps, "--device cpu"));
+  // Every model that learns from rows is refitted on train + val, after its train-only fit, but the
+  // fine-tuned network (another 20 minutes on 2 cores).
+  for (const StudyStep& s : steps) {
+    const std::string& c = s.args.front();
+    bool trains = c == "tabular" || c == "pixels" || c == "image" || c == "fuse";
+    bool finetune = has({s}, "--mode finetune");
+    EXPECT_EQ(has({s}, "--refit"), trains && !finetune) << format_command(s.args);
+  }
+  o.level = StudyLevel::Full;
+  EXPECT_TRUE(has(plan_study(o), "--mode finetune --weights w.safetensors --oof-folds 3 --refit"));
+  EXPECT_TRUE(has(plan_study(o), "--mode scratch --oof-folds 3 --refit"));
+  // The quick plan refits nothing.
+  o.level = StudyLevel::Quick;
+  EXPECT_FALSE(has(plan_study(o), "--refit"));
+}
+
+TEST(RunPlan, PlanNamesAndThePlanFile) {
+  for (StudyLevel level : {StudyLevel::Smoke, StudyLevel::Quick, StudyLevel::Cpu, StudyLevel::Full})
+    EXPECT_EQ(parse_study_level(study_level_name(level)), level);
+  EXPECT_THROW(parse_study_level("gpu"), Error);
+  StudyOptions o;
+  o.level = StudyLevel::Cpu;
+  o.run_dir = "r";
+  auto steps = plan_study(o);
+  nlohmann::json plan = nlohmann::json::parse(plan_json(o, steps, {1.5, 2.0}));
+  EXPECT_EQ(plan["plan"], "cpu");
+  ASSERT_EQ(plan["steps"].size(), steps.size());
+  for (size_t i = 0; i < steps.size(); ++i) {
+    EXPECT_EQ(plan["steps"][i]["command"], format_command(steps[i].args));
+    EXPECT_EQ(plan["steps"][i]["args"].get<std::vector<std::string>>(), steps[i].args);
+    EXPECT_EQ(plan["steps"][i].contains("seconds"), i < 2) << "only finished steps have a time";
+  }
 }
 
 TEST(RunPlan, CommandsAreQuotedForTheLog) {

@@ -22,15 +22,17 @@ Cell interval_cell(const std::map<std::string, eval::Interval>& intervals, const
 
 Table models_table(const eval::EvalResults& r) {
   Table table;
-  table.caption = "All models on the same " + count_of(r.test_rows, "test image");
-  table.header = {"model",          "modality",          "validation bacc",    "test balanced accuracy [95% CI]",
+  table.caption = "All models on the same " + count_of(r.test_rows, "test image") +
+                  "; a refit (train + val) has no validation score and is never the model chosen on validation";
+  table.header = {"model",          "modality",          "fitted on",          "validation bacc",    "test balanced accuracy [95% CI]",
                   "macro AUC [95% CI]", "macro F1 [95% CI]", "accuracy [95% CI]", "ECE", "log loss"};
   for (const auto& m : r.models) {
     Cell bacc = interval_cell(m.test.intervals, "balanced_accuracy");
     if (m.name == r.best) bacc.css_class = "best";
     Cell name(m.name);
     if (m.name == r.baseline) name.text += " (baseline)";
-    table.rows.push_back({name, m.modality, Cell::number(m.val_balanced_accuracy), bacc,
+    table.rows.push_back({name, m.modality, m.fitted_on == "train" ? Cell("train") : Cell("train + val (refit)"),
+                          Cell::number(m.val_balanced_accuracy), bacc,
                           interval_cell(m.test.intervals, "macro_auc"), interval_cell(m.test.intervals, "macro_f1"),
                           interval_cell(m.test.intervals, "accuracy"), Cell::number(m.test.metrics.ece),
                           Cell::number(m.test.metrics.log_loss)});

@@ -133,6 +133,7 @@ std::vector<eval::Predictions> score_models(const std::vector<fs::path>& folders
     const json config = read_config(dir);
     m.kind = config.value("kind", std::string());
     m.image_input = image_input_of(config);
+    m.fitted_on = config.value("fitted_on", std::string("train"));
     m.modality = model_modality(m.name, m.kind);
     test.push_back(split_predictions(dir, "test", data, test_rows, labels));
     m.test = eval::evaluate_split("test", test.back(), r.bootstrap);
@@ -258,12 +259,12 @@ std::vector<std::string> headline_header() {
 }
 
 void write_models_csv(const fs::path& path, const eval::EvalResults& r) {
-  std::vector<std::string> header = {"model", "kind", "modality", "val_balanced_accuracy", "rows", "lesions"};
+  std::vector<std::string> header = {"model", "kind", "modality", "fitted_on", "val_balanced_accuracy", "rows", "lesions"};
   for (const auto& h : headline_header()) header.push_back(h);
   header.insert(header.end(), {"ece", "log_loss"});
   data::CsvWriter csv(header);
   for (const auto& m : r.models) {
-    std::vector<std::string> fields = {m.name, m.kind, m.modality, num(m.val_balanced_accuracy),
+    std::vector<std::string> fields = {m.name, m.kind, m.modality, m.fitted_on, num(m.val_balanced_accuracy),
                                        std::to_string(r.test_rows), std::to_string(r.test_lesions)};
     for (const auto& name : kHeadline) interval_fields(fields, m.test.intervals, name);
     fields.insert(fields.end(), {num(m.test.metrics.ece), num(m.test.metrics.log_loss)});

@@ -15,7 +15,9 @@
 #include "apps/study/train/image_batches.h"
 #include "apps/study/fusion/joint_fusion.h"
 #include "apps/study/train/model_output.h"
+#include "apps/study/train/refit.h"
 #include "apps/study/train/progress.h"
+#include "apps/study/train/training_run.h"
 #include "data/csv.h"
 #include "engine/autograd.h"
 #include "base/error.h"
@@ -79,13 +81,20 @@ std::string balancing_sentence(const EarlyFusionConfig& c) {
   return s + (weights.empty() ? "; equal weights" : "; weights " + weights);
 }
 
-fs::path run_early(const FuseOptions& o, const PreparedData& data) {
+fs::path run_early(const FuseOptions& o, const PreparedData& data, const TrainingRun& run, const FitSpec& fit) {
   std::vector<std::string> inputs = resolve_fusion_inputs(data.run_dir, o.inputs, true);
-  std::vector<Tensor> blocks;
+  // The classifier fits on the fitting embeddings (out-of-fold for a trained image network's training
+  // rows when it has them) and is scored on the saved ones.
+  std::vector<Tensor> blocks, fit_blocks;
+  nlohmann::ordered_json fit_sources;
   EarlyFusionConfig config;
   config.inputs = inputs;
   for (const std::string& name : inputs) {
-    blocks.push_back(load_input_embeddings(data, name));
+    std::string source;
+    fit_blocks.push_back(load_fitting_embeddings(data, name, source));
+    blocks.push_back(source.rfind("out-of-fold", 0) == 0 ? load_input_embeddings(data, name) : fit_blocks.back());
+    HITO_CHECK(blocks.back().size(1) == fit_blocks.back().size(1), name, ": its out-of-fold embeddings have another width");
+    fit_sources[name] = source;
     config.input_widths.push_back(blocks.back().size(1));
   }
   config.balance = o.balance;
@@ -107,7 +116,7 @@ fs::path run_early(const FuseOptions& o, const PreparedData& data) {
   const auto fit_start = Clock::now();
   std::vector<BlockStatistics> statistics;
   for (size_t m = 0; m < blocks.size(); ++m)
-    statistics.push_back(fit_block_statistics(blocks[m], train_ids, o.balance, config.block_width(m)));
+    statistics.push_back(fit_block_statistics(fit_blocks[m], train_ids, o.balance, config.block_width(m)));
   Generator gen(o.seed);
   EarlyFusionNet net(config, statistics, gen);
   net.to(o.device);
@@ -115,7 +124,7 @@ fs::path run_early(const FuseOptions& o, const PreparedData& data) {
   const int64_t batch_size = o.batch_size > 0 ? o.batch_size : 256;
   BatchOptions train_options{.batch_size = batch_size, .shuffle = true, .drop_last = true, .seed = o.seed, .device = o.device};
   BatchOptions eval_options{.batch_size = 2048, .device = o.device};
-  TensorBatches train_rows(blocks, data.labels, train_ids, train_options);
+  TensorBatches train_rows(fit_blocks, data.labels, fit.train_rows, train_options);
   TensorBatches val_rows(blocks, data.labels, val_ids, eval_options);
   TensorBatches test_rows(blocks, data.labels, test_ids, eval_options);
 
@@ -128,14 +137,15 @@ fs::path run_early(const FuseOptions& o, const PreparedData& data) {
     for (int64_t j = 0; j < config.input_widths[m]; ++j) names.push_back(inputs[m] + "[" + std::to_string(j) + "]");
     target.input_names.push_back(names);
   }
-  Tensor class_weights = balanced_class_weights(labels_of(data, train_ids), data.num_classes());
-  TrainConfig train_config = smoke_config(o.train, o.smoke);
-  train_config.label = "fusion-early";
+  Tensor class_weights = balanced_class_weights(labels_of(data, fit.train_rows), data.num_classes());
+  TrainConfig train_config = run.checkpointed(smoke_config(o.train, o.smoke), data);
+  train_config.label = fit.folder;
+  train_config = fit.train_config(train_config);  // a refit keeps no checkpoint
   TrainResult training = train(target, train_rows, val_rows, class_weights, data.num_classes(), train_config);
   const double fit_seconds = seconds_since(fit_start);
 
   ModelOutputs out;
-  evaluate_splits(out, target, val_rows, test_rows, class_weights);
+  evaluate_splits(out, target, fit.refit ? nullptr : &val_rows, test_rows, class_weights);
   {
     NoGradGuard no_grad;
     net.eval();
@@ -144,12 +154,13 @@ fs::path run_early(const FuseOptions& o, const PreparedData& data) {
     out.embeddings = net.features(on_device).to(Device::CPU);
   }
 
-  // Each modality's contribution: the validation score without it.
-  const double full_bacc = bacc_of(out.val.probabilities, out.val.labels);
+  // Each modality's contribution: the validation score without it (not for a refit, whose
+  // validation rows were training rows).
+  const double full_bacc = fit.refit ? NAN : bacc_of(out.val.probabilities, out.val.labels);
   nlohmann::ordered_json contribution;
   std::vector<std::string> bar_names = {"all"};
   std::vector<double> bar_values = {full_bacc};
-  for (size_t m = 0; m < inputs.size(); ++m) {
+  for (size_t m = 0; !fit.refit && m < inputs.size(); ++m) {
     zeroed = static_cast<int64_t>(m);
     Evaluation without = evaluate(target, val_rows, class_weights);
     double bacc = bacc_of(without.probabilities, without.labels);
@@ -169,24 +180,28 @@ fs::path run_early(const FuseOptions& o, const PreparedData& data) {
   out.config = {{"kind", fusion_model_name("early")}, {"balancing", balancing_sentence(config)}, {"fusion", config.to_json()},
                 {"train", train_config_json(train_config, batch_size)}, {"seed", o.seed}};
   for (const std::string& name : inputs) out.config["input_versions"][name] = input_version(data.run_dir, name);
+  out.config["training_embeddings"] = fit_sources;
   // The backbones of embeddings/<name> inputs, so that hito predict can remake them for new images.
   for (const std::string& name : inputs)
     if (name.rfind(kEmbeddingsInputPrefix, 0) == 0)
       out.config["embedding_backbones"][name] =
           load_embeddings(data, name.substr(std::string(kEmbeddingsInputPrefix).size())).backbone.to_json();
   if (!explained.empty()) out.config["pca_variance_kept"] = explained;
+  fit.describe(out.config);
   out.metrics_extra["balance"] = o.balance;
-  out.metrics_extra["val_bacc_all"] = full_bacc;
-  out.metrics_extra["contribution"] = contribution;
   if (!explained.empty()) out.metrics_extra["pca_variance_kept"] = explained;
-  out.extra_files = [&](const fs::path& folder) {
-    write_bar_figure(folder / "modality_contribution.svg",
-                     "Validation balanced accuracy with each modality's block zeroed", bar_names, bar_values);
-  };
+  if (!fit.refit) {
+    out.metrics_extra["val_bacc_all"] = full_bacc;
+    out.metrics_extra["contribution"] = contribution;
+    out.extra_files = [&](const fs::path& folder) {
+      write_bar_figure(folder / "modality_contribution.svg",
+                       "Validation balanced accuracy with each modality's block zeroed", bar_names, bar_values);
+    };
+  }
   out.model = &net;
   out.training = &training;
   out.fit_seconds = fit_seconds;
-  return write_model_folder(data, fusion_model_name("early"), out);
+  return write_model_folder(data, fit.folder, out);
 }
 
 // ---- late --------------------------------------------------------------------------------------
@@ -210,18 +225,14 @@ fs::path run_late(const FuseOptions& o, const PreparedData& data) {
   const std::vector<int64_t> val_ids = data.rows_of(data::Part::Val), test_ids = data.rows_of(data::Part::Test);
   const std::vector<int64_t> val_labels = labels_of(data, val_ids), test_labels = labels_of(data, test_ids);
   LateInputs val = load_late_inputs(data, inputs, "val", val_ids);
-  LateInputs test = load_late_inputs(data, inputs, "test", test_ids);
 
   LateOptions options = o.late;
   options.seed = o.seed;
   const auto fit_start = Clock::now();
   LateChoice choice = choose_late_fusion(val, val_labels, lesion_groups(data, val_ids), options);
   const double fit_seconds = seconds_since(fit_start);
-  const auto predict_start = Clock::now();
   std::vector<int64_t> test_rows(test_ids.size());
   std::iota(test_rows.begin(), test_rows.end(), 0);
-  std::vector<double> test_probs = choice.combiner.combine(test, test_rows);
-  const double predict_seconds = seconds_since(predict_start);
 
   const int64_t k = data.num_classes();
   std::vector<std::string> bar_names;
@@ -244,34 +255,60 @@ fs::path run_late(const FuseOptions& o, const PreparedData& data) {
   const std::string chosen = late_methods()[choice.chosen];
   std::printf("fusion-late: chose %s\n", chosen.c_str());
 
-  ModelOutputs out;
-  out.val = evaluation_of(choice.cv_probs[choice.chosen], val_ids, val_labels, k);
-  out.test = evaluation_of(test_probs, test_ids, test_labels, k);
-  out.config = {{"kind", fusion_model_name("late")},
-                {"inputs", inputs},
-                {"input_versions", [&] {
-                   nlohmann::ordered_json v;
-                   for (const std::string& name : inputs) v[name] = input_version(data.run_dir, name);
-                   return v;
-                 }()},
-                {"combiner", choice.combiner.to_json()},
-                {"folds", options.folds},
-                {"grid_steps", options.grid_steps},
-                {"stack_c", options.stack_c},
-                {"stack_features", options.stack_features},
-                {"seed", o.seed},
-                {"val_predictions", "cross-fitted: each validation row scored by the combiner fitted on the other folds"}};
-  out.metrics_extra["chosen"] = chosen;
-  out.metrics_extra["cv_val_bacc"] = cv;
-  out.metrics_extra["input_val_bacc"] = singles;
-  out.metrics_extra["combiner"] = choice.combiner.to_json();
-  out.extra_files = [&](const fs::path& folder) {
-    write_bar_figure(folder / "late_fusion_methods.svg",
-                     "Validation balanced accuracy: the inputs, and each combiner cross-fitted", bar_names, bar_values);
+  // The combiner applied to the test predictions of `used` (the inputs, or their refits).
+  auto write_combination = [&](const std::string& name, const std::vector<std::string>& used, bool refit) {
+    LateInputs test = load_late_inputs(data, used, "test", test_ids);
+    const auto predict_start = Clock::now();
+    std::vector<double> test_probs = choice.combiner.combine(test, test_rows);
+    ModelOutputs out;
+    out.predict_seconds = seconds_since(predict_start);
+    if (!refit) out.val = evaluation_of(choice.cv_probs[choice.chosen], val_ids, val_labels, k);
+    out.test = evaluation_of(test_probs, test_ids, test_labels, k);
+    out.config = {{"kind", fusion_model_name("late")},
+                  {"inputs", used},
+                  {"input_versions", [&] {
+                     nlohmann::ordered_json v;
+                     for (const std::string& input : used) v[input] = input_version(data.run_dir, input);
+                     return v;
+                   }()},
+                  {"combiner", choice.combiner.to_json()},
+                  {"folds", options.folds},
+                  {"grid_steps", options.grid_steps},
+                  {"stack_c", options.stack_c},
+                  {"stack_features", options.stack_features},
+                  {"seed", o.seed}};
+    if (refit) {
+      // The refits have no out-of-sample validation predictions to learn a combiner from: the
+      // train-only inputs' combiner is reused as it is.
+      out.config["fitted_on"] = "train+val";
+      out.config["refit_of"] = fusion_folder_name(o);
+      out.config["combiner_from"] = inputs;  // whose validation predictions the combiner was learnt on
+    } else {
+      out.config["val_predictions"] = "cross-fitted: each validation row scored by the combiner fitted on the other folds";
+    }
+    out.metrics_extra["chosen"] = chosen;
+    out.metrics_extra["cv_val_bacc"] = cv;
+    out.metrics_extra["input_val_bacc"] = singles;
+    out.metrics_extra["combiner"] = choice.combiner.to_json();
+    out.extra_files = [&](const fs::path& folder) {
+      write_bar_figure(folder / "late_fusion_methods.svg",
+                       "Validation balanced accuracy: the inputs, and each combiner cross-fitted", bar_names, bar_values);
+    };
+    out.fit_seconds = fit_seconds;
+    fs::path folder = write_model_folder(data, name, out);
+    print_model_scores(folder);
+    return folder;
   };
-  out.fit_seconds = fit_seconds;
-  out.predict_seconds = predict_seconds;
-  return write_model_folder(data, fusion_model_name("late"), out);
+  fs::path folder = write_combination(fusion_folder_name(o), inputs, false);
+  if (o.refit) {
+    std::vector<std::string> refits;
+    for (const std::string& input : inputs) {
+      const std::string refit = refit_folder_name(input);
+      refits.push_back(fs::exists(data.run_dir / refit / kPredictionsTest) ? refit : input);
+    }
+    write_combination(refit_folder_name(fusion_folder_name(o)), refits, true);
+  }
+  return folder;
 }
 
 
@@ -318,7 +355,7 @@ void set_backbone_trainable(ImageClassifier& backbone, const FuseOptions& o) {
     for (const std::string& prefix : blocks[static_cast<size_t>(b)]) backbone.set_requires_grad(prefix, true);
 }
 
-fs::path run_joint(const FuseOptions& o, const PreparedData& data) {
+fs::path run_joint(const FuseOptions& o, const PreparedData& data, const TrainingRun& run, const FitSpec& fit) {
   JointFusionConfig config;
   config.image = joint_image_spec(o, data);
   config.tabular_features = data.tabular.size(1);
@@ -344,8 +381,7 @@ fs::path run_joint(const FuseOptions& o, const PreparedData& data) {
   train_loader.shuffle = true;
   train_loader.drop_last = true;
   train_loader.augment = o.augment;
-  const std::vector<int64_t> train_ids = data.rows_of(data::Part::Train);
-  ImageBatches train_rows(images, data.loader_tables(), train_ids, train_loader);
+  ImageBatches train_rows(images, data.loader_tables(), fit.train_rows, train_loader);
   ImageBatches val_rows(images, data.loader_tables(), data.rows_of(data::Part::Val), loader);
   ImageBatches test_rows(images, data.loader_tables(), data.rows_of(data::Part::Test), loader);
 
@@ -353,15 +389,16 @@ fs::path run_joint(const FuseOptions& o, const PreparedData& data) {
   target.module = &net;
   target.logits = [&](const Batch& b) { return net.logits(b.inputs[kImagesInput], b.inputs[kTabularInput]); };
   target.input_names = {{}, data.tabular_features};
-  Tensor class_weights = balanced_class_weights(labels_of(data, train_ids), data.num_classes());
-  TrainConfig train_config = smoke_config(o.train, o.smoke);
-  train_config.label = "fusion-joint";
+  Tensor class_weights = balanced_class_weights(labels_of(data, fit.train_rows), data.num_classes());
+  TrainConfig train_config = run.checkpointed(smoke_config(o.train, o.smoke), data);
+  train_config.label = fit.folder;
+  train_config = fit.train_config(train_config);  // a refit keeps no checkpoint
   const auto fit_start = Clock::now();
   TrainResult training = train(target, train_rows, val_rows, class_weights, data.num_classes(), train_config);
   const double fit_seconds = seconds_since(fit_start);
 
   ModelOutputs out;
-  evaluate_splits(out, target, val_rows, test_rows, class_weights);
+  evaluate_splits(out, target, fit.refit ? nullptr : &val_rows, test_rows, class_weights);
 
   // Embeddings of every row, and the mean gates of each split (gated head).
   std::vector<int64_t> every(static_cast<size_t>(data.size()));
@@ -397,25 +434,39 @@ fs::path run_joint(const FuseOptions& o, const PreparedData& data) {
                 {"train", train_config_json(train_config, batch_size)}, {"augment", o.augment},
                 {"unfreeze", o.finetune ? o.unfreeze : "0"}, {"seed", o.seed},
                 {"device", o.device == Device::CUDA ? "cuda" : "cpu"}};
+  fit.describe(out.config);
   out.model = &net;
   out.training = &training;
   out.fit_seconds = fit_seconds;
-  return write_model_folder(data, fusion_model_name("joint"), out);
+  return write_model_folder(data, fit.folder, out);
 }
 
 }  // namespace
 
 std::string fusion_model_name(const std::string& kind) { return "fusion-" + kind; }
 
+std::string fusion_folder_name(const FuseOptions& options) {
+  return options.name.empty() ? fusion_model_name(options.kind) : options.name;
+}
+
 fs::path run_fuse(const FuseOptions& options) {
   HITO_CHECK(options.kind == "early" || options.kind == "late" || options.kind == "joint",
              "--kind must be early, late or joint, got '", options.kind, "'");
+  HITO_CHECK(options.name.empty() || is_model_folder_name(options.name), "--name '", options.name, "': ",
+             kModelFolderNameRule);
+  // Late fusion trains nothing epoch by epoch (it combines saved probabilities in seconds), so
+  // --resume has nothing to continue there: it simply runs again.
+  const TrainingRun run(options.run_dir, fusion_folder_name(options), options.resume, "hito fuse");
   PreparedData data = load_prepared(options.run_dir);
-  fs::path folder;
-  if (options.kind == "early") folder = run_early(options, data);
-  else if (options.kind == "late") folder = run_late(options, data);
-  else folder = run_joint(options, data);
-  print_model_scores(folder);
+  if (options.kind == "late") return run_late(options, data);
+  auto fit_one = [&](const FitSpec& fit) {
+    fs::path folder = options.kind == "early" ? run_early(options, data, run, fit) : run_joint(options, data, run, fit);
+    print_model_scores(folder);
+    return folder;
+  };
+  fs::path folder = fit_one(train_only_fit(data, fusion_folder_name(options)));
+  run.finish();  // the model folder holds the result now
+  if (options.refit) fit_one(refit_fit(data, folder));
   return folder;
 }
 

@@ -25,6 +25,7 @@ namespace fs = std::filesystem;
 struct FuseOptions {
   fs::path run_dir;
   std::string kind;                 // early, late, joint
+  std::string name;                 // the model folder's name (--name; empty: fusion-<kind>)
   std::vector<std::string> inputs;  // model folders (early, late); empty: the defaults
 
   // early
@@ -51,6 +52,10 @@ struct FuseOptions {
   TrainConfig train;
   int64_t batch_size = 0;           // 0: 256 early, 32 joint
   bool smoke = false;               // one epoch, to check the wiring
+  // Then also <name>-refit (apps/study/train/refit.h): early and joint retrain on train + val; late
+  // applies its combiner, learnt on the inputs' validation predictions, to their refits' test predictions.
+  bool refit = false;
+  bool resume = false;              // --resume (early, joint): continue from <run>/checkpoints/fusion-<kind>.safetensors
   Device device = Device::CPU;
   int threads = 0;
   uint64_t seed = 0;
@@ -58,6 +63,8 @@ struct FuseOptions {
 
 // "fusion-early", "fusion-late", "fusion-joint".
 std::string fusion_model_name(const std::string& kind);
+// The folder these options write: --name, or fusion_model_name(kind).
+std::string fusion_folder_name(const FuseOptions& options);
 
 // Fits, evaluates and writes <run>/fusion-<kind>/; returns the folder.
 fs::path run_fuse(const FuseOptions& options);

@@ -13,6 +13,7 @@
 #include "data/npy.h"
 #include "base/error.h"
 #include "base/fs.h"
+#include "base/json.h"
 
 namespace hito::study {
 
@@ -106,13 +107,36 @@ Tensor load_input_embeddings(const PreparedData& data, const std::string& name) 
   return e;
 }
 
+Tensor load_fitting_embeddings(const PreparedData& data, const std::string& name, std::string& source) {
+  const fs::path dir = data.run_dir / name;
+  if (name == kPreparedTabularInput || name.rfind(kEmbeddingsInputPrefix, 0) == 0) {
+    source = "untrained";
+    return load_input_embeddings(data, name);
+  }
+  if (!fs::exists(dir / kOutOfFoldEmbeddingsFile)) {
+    source = "in-sample";
+    return load_input_embeddings(data, name);
+  }
+  check_model_fingerprint(dir, data);
+  const fs::path path = dir / kOutOfFoldEmbeddingsFile;
+  Tensor e = data::load_npy(path);
+  HITO_CHECK(e.dtype() == DType::F32 && e.dim() == 2 && e.size(0) == data.size(), path.string(),
+             ": expected f32 embeddings with one row per data-set row (", data.size(), ", D), got ", e.describe());
+  for (float v : e.to_vector<float>()) HITO_CHECK(std::isfinite(v), path.string(), ": non-finite value");
+  const Json info = read_json_file(dir / kOutOfFoldInfoFile);
+  source = "out-of-fold (" + std::to_string(info.value("folds", 0)) + " folds)";
+  return e;
+}
+
 std::string input_version(const fs::path& run_dir, const std::string& name) {
   if (name == kPreparedTabularInput) return file_content_hash(prepared_dir_of(run_dir) / kManifestFile);
   if (name.rfind(kEmbeddingsInputPrefix, 0) == 0)
     return file_content_hash(embeddings_dir_of(run_dir) /
                              (name.substr(std::string(kEmbeddingsInputPrefix).size()) + ".provenance.json"));
+  // A refit has no validation predictions (refit.h): its config and test predictions identify it.
   Hasher hasher;
-  for (const char* file : {kModelConfig, kPredictionsVal, kPredictionsTest}) hasher.add(read_file(run_dir / name / file));
+  for (const char* file : {kModelConfig, kPredictionsVal, kPredictionsTest})
+    if (file != kPredictionsVal || fs::exists(run_dir / name / file)) hasher.add(read_file(run_dir / name / file));
   return hasher.hex();
 }
 

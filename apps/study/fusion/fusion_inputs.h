@@ -42,8 +42,14 @@ inline constexpr const char* kEmbeddingsInputPrefix = "embeddings/";
 // values (naming the file).
 Tensor load_input_embeddings(const PreparedData& data, const std::string& name);
 
+// What early fusion fits on: the input's out-of-fold embeddings (<run>/<name>/embeddings_oof.npy, from
+// `hito image --oof-folds`: each training row embedded by a network that never saw it) when the
+// folder has them, else its embeddings as above. `source` receives "out-of-fold (K folds)" or
+// "in-sample" for a trained model's own training rows, or "untrained" for the two inputs above.
+Tensor load_fitting_embeddings(const PreparedData& data, const std::string& name, std::string& source);
+
 // A content hash (16 hex digits) of what identifies an input's version: its config.json and
-// predictions (a model folder), its provenance file (embeddings/<name>), or the
+// predictions (a model folder; a refit has test predictions only), its provenance file (embeddings/<name>), or the
 // preparation manifest (prepared/tabular). Recorded by a fusion so that a stale fusion, made from
 // inputs retrained since, can be told apart.
 std::string input_version(const fs::path& run_dir, const std::string& name);

@@ -6,7 +6,7 @@
 #include <numeric>
 
 #include "apps/eval/metrics.h"
-#include "apps/study/fusion/cross_fit.h"
+#include "apps/study/train/cross_fit.h"
 #include "base/error.h"
 
 namespace hito::study {

@@ -104,12 +104,6 @@ Tensor compute_embeddings(const Backbone& b, const PreparedData& data, const Emb
   return chunks.size() == 1 ? chunks[0] : concat(chunks, 0);
 }
 
-void write_ids(const fs::path& path, const PreparedData& data) {
-  std::string text = data.config.id_column + "\n";
-  for (const std::string& id : data.ids) text += id + "\n";
-  write_file_atomic(path, text);
-}
-
 }  // namespace
 
 fs::path embeddings_dir_of(const fs::path& run_dir) { return run_dir / "embeddings"; }
@@ -123,7 +117,7 @@ EmbedResult run_embed(const EmbedOptions& o) {
   HITO_CHECK(!name.empty() && name.find('/') == std::string::npos, "--name must be a plain file stem, got '", name, "'");
 
   const fs::path dir = embeddings_dir_of(o.run_dir);
-  const fs::path npy = dir / (name + ".npy"), ids = dir / (name + ".ids.csv"), provenance = dir / (name + ".provenance.json");
+  const fs::path npy = dir / (name + ".npy"), ids = dir / (name + "_ids.csv"), provenance = dir / (name + ".provenance.json");
   const nlohmann::ordered_json key = provenance_key(b.spec, data);
   EmbedResult result;
   result.file = npy;
@@ -132,6 +126,7 @@ EmbedResult run_embed(const EmbedOptions& o) {
     result.reused = true;
     result.rows = features.size(0);
     result.dim = features.size(1);
+    if (!fs::is_regular_file(ids)) write_row_ids(ids, data);  // a cache from before the ids were written
     std::printf("embed: reusing %s (%lld x %lld; same backbone, weights, preprocessing and data)\n", npy.c_str(),
                 static_cast<long long>(result.rows), static_cast<long long>(result.dim));
     return result;
@@ -146,7 +141,7 @@ EmbedResult run_embed(const EmbedOptions& o) {
   fs::create_directories(dir);
   fs::remove(provenance);  // until the new one is written, the old files are not trusted
   data::save_npy(npy, features);
-  write_ids(ids, data);
+  write_row_ids(ids, data);
   nlohmann::ordered_json record = {{"key", key},
                                    {"dim", result.dim},
                                    {"seconds", result.seconds},

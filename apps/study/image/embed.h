@@ -4,7 +4,8 @@
 //
 // Files, in <run>/embeddings/:
 //   <name>.npy              f32 (N, D), row i = image of prepared/rows.csv row i (manifest order)
-//   <name>.ids.csv          the id column, one row per embedding row (the same order)
+//   <name>_ids.csv          `<id column>,split` of each embedding row (the same order; the writer
+//                           of the model folders' embeddings_ids.csv, model_output.h)
 //   <name>.provenance.json  what produced them: backbone, weights file + content hash, input size,
 //                           resize and normalisation, flip averaging, data fingerprint (the "key"),
 //                           plus rows, dimension and timing. Written last: its presence means the

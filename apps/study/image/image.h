@@ -23,6 +23,7 @@ namespace hito::study {
 struct ImageOptions {
   fs::path run_dir;
   std::string mode;  // head, finetune, scratch
+  std::string name;  // the model folder's name (--name; empty: image-<mode>), so variants live side by side
 
   // head: which cached embeddings (<run>/embeddings/<name>.npy)
   std::string embeddings = "mobilenet_v2";
@@ -45,10 +46,22 @@ struct ImageOptions {
   int64_t size = 0;
   bool keep_aspect = false;
   bool augment = true;
+  // finetune and scratch: flip test-time augmentation, "auto" (kept when it raises the validation
+  // balanced accuracy), "on" or "off"; recorded as the network's tta_flip, which `hito predict` applies.
+  std::string tta = "auto";
 
   TrainConfig train;         // epochs, patience, lr, optimizer, schedule, ...
   int64_t batch_size = 0;    // 0: 256 head, 32 finetune and scratch
   bool smoke = false;        // one epoch, to check the wiring
+  bool refit = false;        // then also <name>-refit, trained on train + val (apps/study/train/refit.h)
+  // finetune and scratch, --oof-folds K: the training rows cut into K lesion-grouped folds; for each, a
+  // network of the chosen configuration trained on the other folds for the chosen epochs (the last
+  // epoch kept, as a refit) embeds the fold's rows. Every training row so gets an embedding from a
+  // network that never saw it: <folder>/embeddings_oof.npy (validation and test rows as in
+  // embeddings.npy) with oof.json, on which early fusion fits its classifier (fusion_inputs.h), so
+  // that it does not over-trust the network's view of its own training images. 0: none.
+  int64_t oof_folds = 0;
+  bool resume = false;       // --resume: continue from <run>/checkpoints/image-<mode>.safetensors
   Device device = Device::CPU;
   int threads = 0;
   uint64_t seed = 0;
@@ -59,6 +72,8 @@ fs::path run_image(const ImageOptions& options);
 
 // The folder name of a mode: "image-head", ...
 std::string image_model_name(const std::string& mode);
+// The folder these options write: --name, or image_model_name(mode).
+std::string image_folder_name(const ImageOptions& options);
 
 // The backbone's blocks, in order, as parameter-name prefixes ("features.0.", ..., "features.18."
 // for MobileNetV2; "conv1." + "bn1." (the stem), "layer1.0.", ... for ResNets).

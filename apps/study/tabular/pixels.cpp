@@ -70,6 +70,7 @@ fs::path run_pixels(const PixelsOptions& o) {
   if (o.threads > 0) set_num_threads(o.threads);
   HITO_CHECK(o.size >= 4, "--size must be >= 4, got ", o.size);
   HITO_CHECK(o.components >= 1, "--components must be >= 1, got ", o.components);
+  const TrainingRun run(o.run_dir, "pixels", o.resume, "hito pixels");
   PreparedData data = load_prepared(o.run_dir);
   TabularHyper hyper = o.hyper.updated(nlohmann::json::object(), "the pixels configuration");
   hyper.mode = "onehot";  // the inputs are the components alone
@@ -89,26 +90,35 @@ fs::path run_pixels(const PixelsOptions& o) {
   TabularInputs inputs;
   inputs.numeric = pca.transform(pixels);
   for (int64_t c = 0; c < k; ++c) inputs.numeric_names.push_back("pc" + std::to_string(c + 1));
-  TabularFit fit = fit_tabular(data, inputs, hyper,
-                               {.seed = o.seed, .device = o.device, .progress = o.progress, .with_test = true, .label = "pixels",
-                                .checkpoint = {}, .resume = false});
+  // The PCA stays as fitted on the training split in a refit: it is preprocessing, like the encoders.
+  auto fit_one = [&](const FitSpec& spec) {
+    FitSettings settings{.seed = o.seed, .device = o.device, .progress = o.progress, .with_test = true,
+                         .label = spec.folder, .run = &run};
+    if (spec.refit) settings.refit = &spec;
+    TabularFit fit = fit_tabular(data, inputs, hyper, settings);
 
-  ModelOutputs out = model_outputs(fit);
-  out.config = {{"kind", "pixels"},
-                {"pca", {{"size", o.size}, {"resize", "stretch"}, {"components", k}, {"whiten", true},
-                         {"explained_variance_kept", kept}, {"file", kPcaFile}}},
-                {"hyperparameters", hyper.to_json()},
-                {"model", tabular_model_json(inputs, hyper, data.num_classes())},
-                {"seed", o.seed},
-                {"smoke", o.smoke}};
-  out.metrics_extra["pca_components"] = k;
-  out.metrics_extra["pca_explained_variance_kept"] = kept;
-  out.extra_files = [&](const fs::path& folder) {
-    save_pca(pca, folder / kPcaFile);
-    write_explained_variance(folder, pca, o.size);
+    ModelOutputs out = model_outputs(fit);
+    out.config = {{"kind", "pixels"},
+                  {"pca", {{"size", o.size}, {"resize", "stretch"}, {"components", k}, {"whiten", true},
+                           {"explained_variance_kept", kept}, {"file", kPcaFile}}},
+                  {"hyperparameters", hyper.to_json()},
+                  {"model", tabular_model_json(inputs, hyper, data.num_classes())},
+                  {"seed", o.seed},
+                  {"smoke", o.smoke}};
+    out.metrics_extra["pca_components"] = k;
+    out.metrics_extra["pca_explained_variance_kept"] = kept;
+    out.extra_files = [&](const fs::path& folder) {
+      save_pca(pca, folder / kPcaFile);
+      write_explained_variance(folder, pca, o.size);
+    };
+    spec.describe(out.config);
+    fs::path folder = write_model_folder(data, spec.folder, out);
+    if (!spec.refit) run.finish();  // the model folder holds the result now
+    print_model_scores(folder);
+    return folder;
   };
-  fs::path folder = write_model_folder(data, "pixels", out);
-  print_model_scores(folder);
+  fs::path folder = fit_one(train_only_fit(data, "pixels"));
+  if (o.refit) fit_one(refit_fit(data, folder));
   return folder;
 }
 

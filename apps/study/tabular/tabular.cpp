@@ -166,7 +166,7 @@ TabularFit fit_tabular(const PreparedData& data, const TabularInputs& inputs, co
   fit.model->to(s.device);
   manual_seed(s.seed);  // dropout masks draw from the default generator
 
-  const std::vector<int64_t> train_part = data.rows_of(data::Part::Train);
+  const std::vector<int64_t> train_part = s.refit ? s.refit->train_rows : data.rows_of(data::Part::Train);
   BatchOptions train_options{.batch_size = hyper.batch_size, .shuffle = true, .drop_last = true, .seed = s.seed,
                              .device = s.device};
   BatchOptions eval_options{.batch_size = 1024, .device = s.device};
@@ -182,15 +182,15 @@ TabularFit fit_tabular(const PreparedData& data, const TabularInputs& inputs, co
   TrainConfig config = hyper.train();
   config.progress = s.progress;
   config.label = s.label;
-  config.checkpoint = s.checkpoint;
-  config.resume = s.resume;
+  if (s.run) config = s.run->checkpointed(config, data);
+  if (s.refit) config = s.refit->train_config(config);  // a refit keeps no checkpoint
   Tensor class_weights = balanced_class_weights(labels_of(data, train_part), data.num_classes());
   const auto fit_start = Clock::now();
   fit.training = train(target, train_rows, val_rows, class_weights, data.num_classes(), config);
   fit.fit_seconds = seconds_since(fit_start);
 
   const Tensor eval_weights = hyper.class_weighted ? class_weights : Tensor();
-  fit.val = evaluate(target, val_rows, eval_weights);
+  if (!s.refit) fit.val = evaluate(target, val_rows, eval_weights);
   if (s.with_test) {
     TensorBatches test_rows(input_tensors(inputs), data.labels, data.rows_of(data::Part::Test), eval_options);
     // The predict time of every model (evaluate_splits in model_output.h): the test pass alone.
@@ -207,31 +207,32 @@ TabularFit fit_tabular(const PreparedData& data, const TabularInputs& inputs, co
 
 fs::path run_tabular(const TabularOptions& o) {
   if (o.threads > 0) set_num_threads(o.threads);
+  const TrainingRun run(o.run_dir, o.name, o.resume, "hito tabular");
   PreparedData data = load_prepared(o.run_dir);
   const TabularHyper hyper = resolve_hyper(o);
   TabularInputs inputs = tabular_inputs(data, hyper.mode);
-  const fs::path checkpoint = checkpoint_path(o.run_dir, o.name);
-  fs::create_directories(checkpoint.parent_path());
-  TabularFit fit = fit_tabular(data, inputs, hyper,
-                               {.seed = o.seed, .device = o.device, .progress = o.progress, .with_test = true, .label = o.name,
-                                .checkpoint = checkpoint.string(), .resume = o.resume});
-
-  ModelOutputs out = model_outputs(fit);
-  out.config = {{"kind", "tabular"},
-                {"mode", hyper.mode},
-                {"hyperparameters", hyper.to_json()},
-                {"config_source", o.config.empty() ? "defaults" : o.config},
-                {"model", tabular_model_json(inputs, hyper, data.num_classes())},
-                {"seed", o.seed},
-                {"smoke", o.smoke}};
-  fs::path folder = write_model_folder(data, o.name, out);
-  fs::remove(checkpoint);  // the model folder holds the result now
-  print_model_scores(folder);
+  auto fit_one = [&](const FitSpec& spec) {
+    FitSettings settings{.seed = o.seed, .device = o.device, .progress = o.progress, .with_test = true,
+                         .label = spec.folder, .run = &run};
+    if (spec.refit) settings.refit = &spec;
+    TabularFit fit = fit_tabular(data, inputs, hyper, settings);
+    ModelOutputs out = model_outputs(fit);
+    out.config = {{"kind", "tabular"},
+                  {"mode", hyper.mode},
+                  {"hyperparameters", hyper.to_json()},
+                  {"config_source", o.config.empty() ? "defaults" : o.config},
+                  {"model", tabular_model_json(inputs, hyper, data.num_classes())},
+                  {"seed", o.seed},
+                  {"smoke", o.smoke}};
+    spec.describe(out.config);
+    fs::path folder = write_model_folder(data, spec.folder, out);
+    if (!spec.refit) run.finish();  // the model folder holds the result now
+    print_model_scores(folder);
+    return folder;
+  };
+  fs::path folder = fit_one(train_only_fit(data, o.name));
+  if (o.refit) fit_one(refit_fit(data, folder));
   return folder;
-}
-
-fs::path checkpoint_path(const fs::path& run_dir, const std::string& name) {
-  return run_dir / "checkpoints" / (name + ".safetensors");
 }
 
 ModelOutputs model_outputs(const TabularFit& fit) {

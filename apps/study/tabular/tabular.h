@@ -16,7 +16,9 @@
 
 #include "apps/study/train/model_output.h"
 #include "apps/study/prepare/prepared_data.h"
+#include "apps/study/train/refit.h"
 #include "apps/study/train/trainer.h"
+#include "apps/study/train/training_run.h"
 #include "models/mlp.h"
 
 namespace hito::study {
@@ -58,14 +60,11 @@ struct TabularOptions {
   int threads = 0;                    // CPU threads (0: leave the process's setting)
   uint64_t seed = 0;
   bool resume = false;                // --resume: continue from <run>/checkpoints/<name>.safetensors
+  bool refit = false;                 // then also <name>-refit on train + val (apps/study/train/refit.h)
 };
 
 // The hyperparameters a run uses: hyper, then --config, then the overrides, then --smoke.
 TabularHyper resolve_hyper(const TabularOptions& options);
-
-// <run>/checkpoints/<name>.safetensors: the training checkpoint of model folder <name>, written after
-// every epoch and removed once the model folder is written.
-fs::path checkpoint_path(const fs::path& run_dir, const std::string& name);
 
 // <run>/search/best.json
 fs::path best_config_path(const fs::path& run_dir);
@@ -100,8 +99,8 @@ struct FitSettings {
   bool progress = true;
   bool with_test = true;  // evaluate test and compute embeddings (search: false, val only)
   std::string label = "tabular";
-  std::string checkpoint;  // written after every epoch ("": none); see TrainConfig
-  bool resume = false;
+  const TrainingRun* run = nullptr;  // the checkpoint and --resume (null: neither)
+  const FitSpec* refit = nullptr;  // a refit on train + val (refit.h): its rows and epochs, no val pass
 };
 
 // Trains a TabularModel on the train rows with early stopping on the val rows.

@@ -3,6 +3,8 @@
 
 #include "dist/communicator.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <unordered_map>
 
@@ -83,12 +85,27 @@ void write_predictions_csv(const fs::path& path, const std::string& id_column, c
   csv.write(path);
 }
 
-void evaluate_splits(ModelOutputs& outputs, TrainTarget& target, BatchSource& val_rows, BatchSource& test_rows,
+bool is_model_folder_name(const std::string& name) {
+  static const std::vector<std::string> reserved = {"prepared", "embeddings", "search", "explain", "eval", "checkpoints", "data"};
+  if (name.empty() || name.size() > 100 || !std::isalnum(static_cast<unsigned char>(name[0]))) return false;
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
+  return std::find(reserved.begin(), reserved.end(), name) == reserved.end();
+}
+
+void evaluate_splits(ModelOutputs& outputs, TrainTarget& target, BatchSource* val_rows, BatchSource& test_rows,
                      const Tensor& class_weights) {
-  outputs.val = evaluate(target, val_rows, class_weights);
+  if (val_rows) outputs.val = evaluate(target, *val_rows, class_weights);
   const auto predict_start = Clock::now();
   outputs.test = evaluate(target, test_rows, class_weights);
   outputs.predict_seconds = seconds_since(predict_start);
+}
+
+void write_row_ids(const fs::path& path, const PreparedData& data) {
+  data::CsvWriter ids({data.config.id_column, "split"});
+  for (int64_t r = 0; r < data.size(); ++r)
+    ids.row({data.ids[static_cast<size_t>(r)], data::part_name(data.parts[static_cast<size_t>(r)])});
+  ids.write(path);
 }
 
 fs::path write_model_folder(const PreparedData& data, const std::string& name, const ModelOutputs& outputs) {
@@ -99,6 +116,7 @@ fs::path write_model_folder(const PreparedData& data, const std::string& name, c
 
   nlohmann::ordered_json config = outputs.config;
   config["name"] = name;
+  if (!config.contains("fitted_on")) config["fitted_on"] = "train";
   config["fingerprint"] = data.fingerprint;
   config["classes"] = data.classes;
   config["fit_seconds"] = outputs.fit_seconds;
@@ -115,8 +133,11 @@ fs::path write_model_folder(const PreparedData& data, const std::string& name, c
 
   if (outputs.model) save_state_dict(*outputs.model, dir / kModelWeights, {{"hito_model", name}});
   if (outputs.training) write_history(dir / kHistoryFile, outputs.training->history);
-  write_predictions_csv(dir / kPredictionsVal, data.config.id_column, ids_of(data, outputs.val.rows),
-                        outputs.val.probabilities, data.classes);
+  // A refit has no validation predictions: its validation rows were training rows (refit.h).
+  const bool has_val = !outputs.val.rows.empty();
+  if (has_val)
+    write_predictions_csv(dir / kPredictionsVal, data.config.id_column, ids_of(data, outputs.val.rows),
+                          outputs.val.probabilities, data.classes);
   write_predictions_csv(dir / kPredictionsTest, data.config.id_column, ids_of(data, outputs.test.rows),
                         outputs.test.probabilities, data.classes);
   if (outputs.embeddings.defined()) {
@@ -124,15 +145,12 @@ fs::path write_model_folder(const PreparedData& data, const std::string& name, c
                "embeddings of ", name, " must have one row per data-set row (", data.size(), "), got ",
                outputs.embeddings.describe());
     data::save_npy(dir / kEmbeddingsFile, outputs.embeddings.to(Device::CPU));
-    data::CsvWriter ids({data.config.id_column, "split"});
-    for (int64_t r = 0; r < data.size(); ++r)
-      ids.row({data.ids[static_cast<size_t>(r)], data::part_name(data.parts[static_cast<size_t>(r)])});
-    ids.write(dir / kEmbeddingIdsFile);
+    write_row_ids(dir / kEmbeddingIdsFile, data);
   }
 
   eval::MetricsFile metrics;
   metrics.class_names = data.classes;
-  metrics.splits.push_back(score(data, "val", outputs.val));
+  if (has_val) metrics.splits.push_back(score(data, "val", outputs.val));
   metrics.splits.push_back(score(data, "test", outputs.test));
   if (outputs.training) metrics.extra["best_epoch"] = outputs.training->best_epoch;
   metrics.extra["fit_seconds"] = outputs.fit_seconds;
@@ -191,21 +209,22 @@ SavedPredictions read_predictions(const fs::path& model_dir, const std::string& 
   return saved;
 }
 
+std::string score_with_interval(const eval::SplitMetrics& s, const std::string& metric, double value) {
+  auto found = s.intervals.find(metric);
+  char text[96];
+  if (found == s.intervals.end()) std::snprintf(text, sizeof text, "%.3f", value);
+  else std::snprintf(text, sizeof text, "%.3f [%.3f, %.3f]", value, found->second.lower, found->second.upper);
+  return text;
+}
+
 void print_model_scores(const fs::path& folder) {
   if (!dist::world().is_writer()) return;  // the folder is rank 0's
   const eval::MetricsFile metrics = eval::read_metrics_file(folder / kMetricsFile);
   const std::string name = folder.filename().string();
-  auto with_interval = [](const eval::SplitMetrics& s, const std::string& metric, double value) {
-    auto found = s.intervals.find(metric);
-    char text[96];
-    if (found == s.intervals.end()) std::snprintf(text, sizeof text, "%.3f", value);
-    else std::snprintf(text, sizeof text, "%.3f [%.3f, %.3f]", value, found->second.lower, found->second.upper);
-    return std::string(text);
-  };
   for (const eval::SplitMetrics& s : metrics.splits)
     std::printf("%s: %s balanced accuracy %s, macro AUC %s\n", name.c_str(), s.split.c_str(),
-                with_interval(s, "balanced_accuracy", s.metrics.balanced_accuracy).c_str(),
-                with_interval(s, "macro_auc", s.metrics.macro_auc).c_str());
+                score_with_interval(s, "balanced_accuracy", s.metrics.balanced_accuracy).c_str(),
+                score_with_interval(s, "macro_auc", s.metrics.macro_auc).c_str());
   auto seconds = [&](const char* key) {
     return metrics.extra.contains(key) && metrics.extra[key].is_number() ? metrics.extra[key].get<double>() : NAN;
   };

@@ -5,7 +5,8 @@
 //                          hyperparameters, the data fingerprint and class names, fit/predict times
 //   model.safetensors      the weights kept (best validation epoch); absent for weight-free models
 //   history.csv            one row per epoch: epoch,train_loss,val_loss,train_bacc,val_bacc,lr,seconds
-//   predictions_val.csv    one row per validation row: <id column>,pred,p_<class>... (manifest order)
+//   predictions_val.csv    one row per validation row: <id column>,pred,p_<class>... (manifest order);
+//                          absent for a refit on train + validation (refit.h), whose val rows are in-sample
 //   predictions_test.csv   the same for the test rows
 //   embeddings.npy         f32 (N, D): the penultimate layer for every row of the prepared data set,
 //                          in manifest order (prepared/rows.csv), for fusion; optional
@@ -26,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "apps/eval/metrics_file.h"
 #include "apps/study/prepare/prepared_files.h"
 #include "apps/study/prepare/prepared_data.h"
 #include "apps/study/train/trainer.h"
@@ -39,12 +41,22 @@ inline constexpr const char* kPredictionsTest = "predictions_test.csv";
 inline constexpr const char* kEmbeddingsFile = "embeddings.npy";
 inline constexpr const char* kEmbeddingIdsFile = "embeddings_ids.csv";
 inline constexpr const char* kModelWeights = "model.safetensors";
+// Out-of-fold embeddings of the training rows and how they were made (`hito image --oof-folds`).
+inline constexpr const char* kOutOfFoldEmbeddingsFile = "embeddings_oof.npy";
+inline constexpr const char* kOutOfFoldInfoFile = "oof.json";
 inline constexpr const char* kModelConfig = "config.json";
 inline constexpr const char* kHistoryFile = "history.csv";
 // The folder <model>/preprocessing/: what prediction needs besides the weights, copied from prepared/.
 inline constexpr const char* kPreprocessingDir = "preprocessing";
 inline constexpr const char* kPreprocessingFiles[] = {kManifestFile, kEncodersFile, kImageStatsFile};
 inline constexpr const char* kMetricsFile = "metrics.json";
+
+// A model folder name given by the user (--name): letters, digits, '-', '_' and '.', starting with a
+// letter or digit, and none of the run folder's other folders (prepared, eval, embeddings, ...).
+bool is_model_folder_name(const std::string& name);
+inline constexpr const char* kModelFolderNameRule =
+    "a model folder name is letters, digits, '-', '_' and '.', starts with a letter or digit, and is not one of "
+    "the run folder's own folders (prepared, embeddings, search, explain, eval, checkpoints, data)";
 
 struct ModelOutputs {
   nlohmann::ordered_json config = nlohmann::ordered_json::object();  // "kind" + hyperparameters
@@ -60,13 +72,19 @@ struct ModelOutputs {
 };
 
 // Fills outputs.val and outputs.test by eval-mode passes over the validation and test rows, and
-// outputs.predict_seconds with the time of the test pass (the model's predict time).
-void evaluate_splits(ModelOutputs& outputs, TrainTarget& target, BatchSource& val_rows, BatchSource& test_rows,
+// outputs.predict_seconds with the time of the test pass (the model's predict time). A refit passes no
+// validation rows (they were training rows) and leaves outputs.val empty.
+void evaluate_splits(ModelOutputs& outputs, TrainTarget& target, BatchSource* val_rows, BatchSource& test_rows,
                      const Tensor& class_weights);
 
 // Writes <run>/<name>/ as described above (replacing an older one only once everything is written).
 // Returns the folder.
 std::filesystem::path write_model_folder(const PreparedData& data, const std::string& name, const ModelOutputs& outputs);
+
+// The id and split of every row of `data`, in manifest order: `<id column>,split` (train, val, test),
+// the file that names the rows of an embeddings matrix (embeddings_ids.csv, `hito embed`'s
+// <name>_ids.csv).
+void write_row_ids(const fs::path& path, const PreparedData& data);
 
 // The per-row prediction CSV: header `<id_column>,pred,p_<class>...`; row i is ids[i] with
 // probabilities row i of `probabilities` (rows x K, f32 on the CPU). A NaN or infinite probability
@@ -92,6 +110,9 @@ void check_model_fingerprint(const std::filesystem::path& model_dir, const Prepa
 
 // The lesion groups of the given rows, as dense ids for the bootstrap.
 std::vector<int64_t> lesion_groups(const PreparedData& data, const std::vector<int64_t>& rows);
+
+// "0.412 [0.371, 0.455]": a score of the split with its interval when the split has one for `metric`.
+std::string score_with_interval(const eval::SplitMetrics& s, const std::string& metric, double value);
 
 // Prints a model folder's scores from its metrics.json, one line per split and one for the times:
 // "tabular: val balanced accuracy 0.412 [0.371, 0.455], macro AUC 0.761 [0.732, 0.787]".

@@ -104,13 +104,13 @@ std::unique_ptr<dist::DataParallel> make_data_parallel(const Module& module, con
 }
 
 // What a checkpoint must agree on to be resumed: every setting that changes the arithmetic, the
-// batches per epoch, and the names and shapes of the module's tensors.
+// batches per epoch, the data's fingerprint, and the names and shapes of the module's tensors.
 std::string checkpoint_config(const Module& module, const TrainConfig& c, int64_t batches_per_epoch) {
   std::ostringstream key;
   key << "epochs=" << c.epochs << " patience=" << c.patience << " lr=" << c.lr << " weight_decay=" << c.weight_decay
       << " optimizer=" << c.optimizer << " schedule=" << c.schedule << " warmup=" << c.warmup_epochs
       << " class_weighted=" << c.class_weighted << " label_smoothing=" << c.label_smoothing << " grad_clip=" << c.grad_clip
-      << " batches=" << batches_per_epoch << " tensors=";
+      << " batches=" << batches_per_epoch << " data=" << c.data_key << " tensors=";
   for (const auto& [name, tensor] : module.state_dict()) key << name << shape_str(tensor.shape());
   return key.str();
 }
@@ -176,6 +176,10 @@ Evaluation evaluate(TrainTarget& target, BatchSource& source, const Tensor& clas
   result.probabilities = concat(chunks, 0);
   result.loss = weight_sum > 0 ? loss_sum / weight_sum : 0.0;
   return result;
+}
+
+double balanced_accuracy_of(const Evaluation& e) {
+  return eval::balanced_accuracy(e.labels, argmax_rows(e.probabilities), e.probabilities.size(1));
 }
 
 TrainResult train(TrainTarget& target, BatchSource& train_rows, BatchSource& val_rows, const Tensor& class_weights,
@@ -270,7 +274,7 @@ TrainResult train(TrainTarget& target, BatchSource& train_rows, BatchSource& val
     record.lr = optimizer->groups().front().lr;
     record.seconds = std::chrono::duration<double>(Clock::now() - epoch_start).count();
     result.history.push_back(record);
-    bool improved = epoch == 1 || record.val_bacc > result.best_val_bacc;
+    bool improved = config.keep_last_epoch || epoch == 1 || record.val_bacc > result.best_val_bacc;
     if (improved) {
       result.best_val_bacc = record.val_bacc;
       result.best_epoch = epoch;

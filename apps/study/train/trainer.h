@@ -36,6 +36,9 @@ struct TrainConfig {
   // when it exists (apps/study/train/checkpoint.h; --resume).
   std::string checkpoint;
   bool resume = false;
+  // A refit (refit.h): no selection on validation, every epoch runs and the last one is kept.
+  bool keep_last_epoch = false;
+  std::string data_key;  // the training data's fingerprint: a checkpoint of other data is not resumed
 };
 
 // What the loop trains. `logits` maps a batch to (B, K) logits (in training or eval mode, as the
@@ -65,6 +68,8 @@ struct Evaluation {
   double loss = 0.0;
 };
 Evaluation evaluate(TrainTarget& target, BatchSource& rows, const Tensor& class_weights);
+// The balanced accuracy of an evaluation's most probable classes.
+double balanced_accuracy_of(const Evaluation& evaluation);
 
 // Throws the NaN guard's error when `loss` is not finite: names the inputs' non-finite columns and
 // rows, or says that the inputs were finite (a divergence, not a data problem).

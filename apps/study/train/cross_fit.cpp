@@ -1,5 +1,5 @@
 // Lesion-grouped folds and cross-fitted predictions.
-#include "apps/study/fusion/cross_fit.h"
+#include "apps/study/train/cross_fit.h"
 
 #include <algorithm>
 #include <map>
