@@ -77,6 +77,9 @@ void register_fuse(CLI::App& app) {
   command->add_flag("--refit", o->refit,
                     "Then also <name>-refit: early/joint retrained on train + val, late combining the inputs' refits");
   command->add_flag("--smoke", o->smoke, "One epoch, to check the wiring");
+  add_resume_flag(*command, o->resume,
+                  "early, joint: continue a killed training from its last finished epoch "
+                  "(<run>/checkpoints/fusion-<kind>.safetensors); late fusion has no epochs and simply runs again");
   add_common_options(*command, *common);
   command->callback([o, flags, common, epochs, patience, lr] {
     study::FuseOptions options = *o;

@@ -57,6 +57,7 @@ void register_image(CLI::App& app) {
   command->add_flag("--refit", o->refit,
                     "Then train the chosen configuration again on train + val as <name>-refit (its chosen epochs)");
   command->add_flag("--smoke", o->smoke, "One epoch, to check the wiring");
+  add_resume_flag(*command, o->resume);
   add_common_options(*command, *common);
   command->callback([o, weights, common] {
     study::ImageOptions options = *o;

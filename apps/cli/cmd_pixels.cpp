@@ -16,6 +16,7 @@ void register_pixels(CLI::App& app) {
   command->add_flag("--refit", o->refit,
                     "Then train the MLP again on train + val as pixels-refit (its chosen epochs; the PCA stays)");
   command->add_flag("--smoke", o->smoke, "One epoch, to check the wiring");
+  add_resume_flag(*command, o->resume);
   add_common_options(*command, *common);
   command->callback([o, flags, common] {
     study::PixelsOptions options = *o;

@@ -21,6 +21,9 @@ void register_search(CLI::App& app) {
   add_switch(*command, "class-weights", o->base.class_weighted, "Inverse-frequency class weights in every trial");
   command->add_flag("--progress", o->progress, "Per-epoch progress of each trial");
   command->add_flag("--smoke", o->smoke, "One epoch per trial, to check the wiring");
+  add_resume_flag(*command, o->resume,
+                  "Continue a killed search: the trials done are kept (<run>/checkpoints/search-trials.json), the "
+                  "one in progress continues from its last finished epoch");
   add_common_options(*command, *common);
   command->callback([o, common] {
     study::SearchOptions options = *o;

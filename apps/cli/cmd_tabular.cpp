@@ -17,8 +17,7 @@ void register_tabular(CLI::App& app) {
   command->add_flag("--smoke", o->smoke, "One epoch, to check the wiring");
   command->add_flag("--refit", o->refit,
                     "Then train the chosen configuration again on train + val as <name>-refit (its chosen epochs)");
-  command->add_flag("--resume", o->resume,
-                    "Continue a killed training from its last epoch (<run>/checkpoints/<name>.safetensors)");
+  add_resume_flag(*command, o->resume);
   add_common_options(*command, *common);
   command->callback([o, flags, common] {
     study::TabularOptions options = *o;

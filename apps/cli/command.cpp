@@ -16,6 +16,13 @@ void add_common_options(CLI::App& command, CommonOptions& options, DeviceFlag de
                      "Refuse images whose header claims more pixels (0: the default, 89478485)");
 }
 
+CLI::Option* add_resume_flag(CLI::App& command, bool& resume, const std::string& what) {
+  return command.add_flag("--resume", resume,
+                          what.empty() ? "Continue a killed training from its last finished epoch "
+                                         "(<run>/checkpoints/<model>.safetensors; none there: start afresh)"
+                                       : what);
+}
+
 CLI::Option* add_switch(CLI::App& command, const std::string& name, bool& value, const std::string& description) {
   return command.add_flag("--" + name + ",!--no-" + name, value,
                           description + (value ? " (default: on; --no-" + name + " turns it off)" : " (default: off)"));

@@ -24,6 +24,10 @@ enum class DeviceFlag { Yes, No };
 // Adds --run, --device (where the command uses it), --seed, --threads and --max-image-pixels to a
 // subcommand.
 void add_common_options(CLI::App& command, CommonOptions& options, DeviceFlag device = DeviceFlag::Yes);
+// --resume: a training command continues a killed training from its last finished epoch
+// (<run>/checkpoints/<model>.safetensors, apps/study/train/training_run.h); `what` says what it
+// resumes when that is not the plain model ("" for the default text).
+CLI::Option* add_resume_flag(CLI::App& command, bool& resume, const std::string& what = "");
 // A boolean switch --NAME / --no-NAME whose help states the true default ("(default: on)").
 CLI::Option* add_switch(CLI::App& command, const std::string& name, bool& value, const std::string& description);
 // The help layout of every hito command: flags shown as "--augment, --no-augment" (CLI11 would print

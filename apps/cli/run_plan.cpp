@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
 
@@ -22,18 +23,30 @@ void append(std::vector<std::string>& args, const std::vector<std::string>& more
   args.insert(args.end(), more.begin(), more.end());
 }
 
-StudyStep step(const StudyOptions& o, std::string title, std::vector<std::string> args) {
-  append(args, common_flags(o));
-  return {std::move(title), std::move(args)};
+// <run>/<name>
+std::string in_run(const StudyOptions& o, const std::string& name) {
+  return (std::filesystem::path(o.run_dir) / name).string();
 }
 
-StudyStep training_step(const StudyOptions& o, std::string title, std::vector<std::string> args) {
-  StudyStep s = step(o, std::move(title), std::move(args));
+StudyStep step(const StudyOptions& o, std::string title, std::vector<std::string> args, const std::string& output) {
+  append(args, common_flags(o));
+  return {std::move(title), std::move(args), in_run(o, output)};
+}
+
+// A step that --smoke shortens.
+StudyStep smoke_step(const StudyOptions& o, std::string title, std::vector<std::string> args, const std::string& output) {
+  StudyStep s = step(o, std::move(title), std::move(args), output);
   if (o.level == StudyLevel::Smoke) s.args.push_back("--smoke");
   return s;
 }
 
-}  // namespace
+// A step that trains: its output is the model folder it writes last (<name>-refit with --refit).
+StudyStep training_step(const StudyOptions& o, std::string title, std::vector<std::string> args, std::string output) {
+  if (std::find(args.begin(), args.end(), "--refit") != args.end()) output += "-refit";
+  StudyStep s = smoke_step(o, std::move(title), std::move(args), output);
+  s.trains = true;
+  return s;
+}
 
 // The cpu plan's settings, sized on 2 cores (about 3 minutes per fine-tuning epoch at 224 px, 10 s per
 // epoch of the own CNN at 64 px): fine-tuning at 224 px with the last 6 blocks unfrozen for at most 5
@@ -51,6 +64,8 @@ std::vector<std::string> cpu_joint_flags() {
   return {"--scratch", "--size", "64", "--cnn-width", "16", "--cnn-depth", "4", "--head", "gated", "--epochs", "12",
           "--patience", "4"};
 }
+
+}  // namespace
 
 std::vector<StudyStep> plan_study(const StudyOptions& o) {
   std::vector<StudyStep> steps;
@@ -72,30 +87,34 @@ std::vector<StudyStep> plan_study(const StudyOptions& o) {
     data_dir = (std::filesystem::path(o.run_dir) / "data").string();
     steps.push_back({"milestone 0: generate the synthetic data set",
                      {"synth", "--out", data_dir, "--n", smoke ? "600" : "2000", "--seed", std::to_string(o.seed),
-                      "--threads", std::to_string(o.threads)}});
+                      "--threads", std::to_string(o.threads)},
+                     data_dir});
   }
   std::vector<std::string> prepare = {"prepare", "--data", data_dir};
   if (!o.config.empty()) append(prepare, {"--config", o.config});
   else if (!o.preset.empty()) append(prepare, {"--preset", o.preset});
   append(prepare, {"--run", o.run_dir, "--seed", std::to_string(o.seed), "--threads", std::to_string(o.threads)});
-  steps.push_back({"milestone 0: check, split and preprocess the data", prepare});
+  steps.push_back({"milestone 0: check, split and preprocess the data", prepare, in_run(o, "prepared")});
 
   std::vector<std::string> search = {"search"};
   if (smoke) append(search, {"--strategy", "random", "--trials", "2"});
-  steps.push_back(training_step(o, "milestone 1: hyperparameter search for the tabular MLP (validation split)", search));
+  steps.push_back(training_step(o, "milestone 1: hyperparameter search for the tabular MLP (validation split)", search,
+                                "search"));
   steps.push_back(training_step(o, "milestone 1: tabular MLP with the best configuration",
-                                refit({"tabular", "--config", "best"})));
-  steps.push_back(training_step(o, "milestone 1: PCA of the pixels + MLP", refit({"pixels"})));
+                                refit({"tabular", "--config", "best"}), "tabular"));
+  steps.push_back(training_step(o, "milestone 1: PCA of the pixels + MLP", refit({"pixels"}), "pixels"));
 
   const bool finetune = pretrained && thorough;
   if (pretrained) {
     steps.push_back(step(o, "milestone 2: embeddings of the pretrained backbone (offline transfer)",
-                         {"embed", "--weights", o.weights}));
-    steps.push_back(training_step(o, "milestone 2: classifier on the embeddings", refit({"image", "--mode", "head"})));
+                         {"embed", "--weights", o.weights}, "embeddings"));
+    steps.push_back(training_step(o, "milestone 2: classifier on the embeddings", refit({"image", "--mode", "head"}),
+                                  "image-head"));
     if (finetune) {
       std::vector<std::string> args = {"image", "--mode", "finetune", "--weights", o.weights};
       steps.push_back(training_step(o, "milestone 2: fine-tuning the pretrained backbone",
-                                    cpu ? with(args, cpu_finetune_flags()) : refit(with(args, {"--oof-folds", "3"}))));
+                                    cpu ? with(args, cpu_finetune_flags()) : refit(with(args, {"--oof-folds", "3"})),
+                                    "image-finetune"));
     }
   }
   if (thorough || !pretrained)
@@ -103,31 +122,36 @@ std::vector<StudyStep> plan_study(const StudyOptions& o) {
                                   refit(with({"image", "--mode", "scratch"},
                                              cpu ? cpu_scratch_flags()
                                                  : full ? std::vector<std::string>{"--oof-folds", "3"}
-                                                        : std::vector<std::string>{}))));
+                                                        : std::vector<std::string>{})),
+                                  "image-scratch"));
   // Occlusion costs ~50 forward passes per image: the quick and cpu studies explain 120 evenly spaced
   // test images, the smoke check leaves occlusion out.
   std::vector<std::string> explain = {"explain"};
   if (finetune) append(explain, {"--model", "image-finetune"});
   if (smoke) append(explain, {"--methods", "gradcam,saliency"});
   else if (!full) append(explain, {"--limit", "120"});
-  steps.push_back(training_step(o, "milestone 2: Grad-CAM, saliency and occlusion, scored against the lesion masks",
-                                explain));
+  steps.push_back(smoke_step(o, "milestone 2: Grad-CAM, saliency and occlusion, scored against the lesion masks",
+                             explain, "explain"));
 
   steps.push_back(training_step(o, "milestones 3-4: early fusion of the embeddings",
-                                refit({"fuse", "--kind", "early"})));
+                                refit({"fuse", "--kind", "early"}), "fusion-early"));
   if (finetune)  // the fine-tuned network's features beside the metadata (its own val rows are unseen by it)
     steps.push_back(training_step(o, "milestones 3-4: early fusion with the fine-tuned network's embeddings",
                                   refit({"fuse", "--kind", "early", "--name", "fusion-early-finetune", "--inputs",
-                                         "prepared/tabular,image-finetune"})));
-  steps.push_back(training_step(o, "milestones 3-4: late fusion of the predictions", refit({"fuse", "--kind", "late"})));
+                                         "prepared/tabular,image-finetune"}),
+                                  "fusion-early-finetune"));
+  steps.push_back(training_step(o, "milestones 3-4: late fusion of the predictions", refit({"fuse", "--kind", "late"}),
+                                "fusion-late"));
   if (thorough)
     steps.push_back(training_step(o, "milestones 3-4: joint network trained end to end",
                                   refit(with({"fuse", "--kind", "joint"},
-                                             cpu ? cpu_joint_flags() : std::vector<std::string>{}))));
+                                             cpu ? cpu_joint_flags() : std::vector<std::string>{})),
+                                  "fusion-joint"));
 
   steps.push_back({"milestone 5: every model on the test split, by class, age, sex and site",
-                   {"evaluate", "--run", o.run_dir}});
-  steps.push_back({"milestone 6: the report with its drafted discussion", {"report", "--run", o.run_dir}});
+                   {"evaluate", "--run", o.run_dir}, in_run(o, "eval")});
+  steps.push_back({"milestone 6: the report with its drafted discussion", {"report", "--run", o.run_dir},
+                   in_run(o, "report.html")});
   return steps;
 }
 

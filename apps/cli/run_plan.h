@@ -36,6 +36,8 @@ struct StudyOptions {
 struct StudyStep {
   std::string title;              // what the step is for, shown in the log
   std::vector<std::string> args;  // the command line, without "hito"
+  std::string output;             // the file or folder it writes (run_record.h)
+  bool trains = false;            // a training command: takes --resume
 };
 
 std::vector<StudyStep> plan_study(const StudyOptions& options);

@@ -4,7 +4,8 @@
 // CNN (the plan says so in its first line). The report says the data are synthetic and the run a
 // smoke run, and headless Chromium (skipped where absent) lays it out at 1,280 and 1,920 px without
 // a page that scrolls sideways, clipped SVG text, a wide table without its own scroll box and fixed
-// first column, or a tiny explanation grid; its screenshots are left in the test's folder.
+// first column, or a tiny explanation grid; its screenshots are left in the test's folder. Run again
+// with --resume, the finished study skips every step, and with eval/ removed reruns only the last two.
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -71,6 +72,21 @@ TEST(RunSmoke, TheWholeStudyWritesEveryMilestoneAndTheReport) {
     EXPECT_EQ(layout, "ok") << "at " << width << " px";
     std::printf("screenshot at %d px: %s\n", width, (shots / ("report-" + std::to_string(width) + ".png")).c_str());
   }
+  // --resume on the finished study: every step is complete and current, and none runs again.
+  const auto report_time = fs::last_write_time(run / "report.html");
+  testing::CommandResult again = testing::run_hito("run --smoke --resume --threads 2 --run '" + run.string() + "'");
+  ASSERT_EQ(again.status, 0) << again.output;
+  EXPECT_EQ(again.output.find("$ hito"), std::string::npos) << again.output;
+  EXPECT_EQ(fs::last_write_time(run / "report.html"), report_time);
+  // The evaluation removed: the steps before it are still skipped; evaluate and the report run again.
+  fs::remove_all(run / "eval");
+  again = testing::run_hito("run --smoke --resume --threads 2 --run '" + run.string() + "'");
+  ASSERT_EQ(again.status, 0) << again.output;
+  EXPECT_NE(again.output.find("complete and current, skipped: hito fuse --kind late"), std::string::npos) << again.output;
+  EXPECT_NE(again.output.find("$ hito evaluate"), std::string::npos) << again.output;
+  EXPECT_EQ(again.output.find("$ hito tabular"), std::string::npos) << again.output;
+  EXPECT_TRUE(fs::exists(run / "eval" / "models.csv"));
+  EXPECT_NE(fs::last_write_time(run / "report.html"), report_time);
   // Nothing half-written is left behind.
   for (const auto& entry : fs::directory_iterator(run))
     EXPECT_EQ(entry.path().filename().string().find(".partial-"), std::string::npos) << entry.path();

@@ -6,8 +6,8 @@
 #include <limits>
 
 #include "apps/study/train/trainer.h"
-#include "data/csv.h"
 #include "engine/ops.h"
+#include "tests/support/resume.h"
 #include "tests/support/testing.h"
 #include "tests/tabular/tabular_fixture.h"
 
@@ -264,13 +264,7 @@ TEST(ClassWeights, WeightingChangesTheTrainingAndCanBeSwitchedOff) {
 namespace hito::study {
 namespace {
 
-// history.csv without its wall-clock column.
-std::vector<std::vector<std::string>> history_without_seconds(const fs::path& folder) {
-  data::CsvTable t = data::read_csv(folder / "history.csv");
-  int64_t seconds = t.require_column("seconds");
-  for (auto& row : t.rows) row.erase(row.begin() + seconds);
-  return t.rows;
-}
+using testing::history_without_seconds;
 
 // `hito tabular` killed with SIGKILL while it trains, then `hito tabular --resume`: the model folder
 // holds bitwise the weights and the history of a run never killed.
@@ -281,10 +275,8 @@ TEST(Resume, HitoTabularKilledWithSigkillAndResumedEqualsAnUninterruptedRun) {
   ASSERT_EQ(r.status, 0) << r.output;
   // Started in the background; killed as soon as its first checkpoint exists (mid-run, often mid-epoch).
   const fs::path checkpoint = checkpoint_path(killed, "tabular");
-  r = testing::run_shell("'" + testing::hito_binary().string() + "' tabular --run '" + killed.string() + "'" + flags +
-                         " > /dev/null 2>&1 & pid=$!; while kill -0 $pid 2> /dev/null && [ ! -f '" + checkpoint.string() +
-                         "' ]; do sleep 0.005; done; kill -9 $pid 2> /dev/null && echo killed; wait $pid; true");
-  ASSERT_NE(r.output.find("killed"), std::string::npos) << "the run ended before it could be killed: " << r.output;
+  ASSERT_TRUE(testing::kill_once_checkpointed("tabular --run '" + killed.string() + "'" + flags, checkpoint))
+      << "the run ended before it could be killed";
   ASSERT_TRUE(fs::exists(checkpoint));
   EXPECT_FALSE(fs::exists(killed / "tabular" / "model.safetensors"));
   r = testing::run_hito("tabular --resume --run '" + killed.string() + "'" + flags);

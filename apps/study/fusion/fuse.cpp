@@ -17,6 +17,7 @@
 #include "apps/study/train/model_output.h"
 #include "apps/study/train/refit.h"
 #include "apps/study/train/progress.h"
+#include "apps/study/train/training_run.h"
 #include "data/csv.h"
 #include "engine/autograd.h"
 #include "base/error.h"
@@ -80,7 +81,7 @@ std::string balancing_sentence(const EarlyFusionConfig& c) {
   return s + (weights.empty() ? "; equal weights" : "; weights " + weights);
 }
 
-fs::path run_early(const FuseOptions& o, const PreparedData& data, const FitSpec& fit) {
+fs::path run_early(const FuseOptions& o, const PreparedData& data, const TrainingRun& run, const FitSpec& fit) {
   std::vector<std::string> inputs = resolve_fusion_inputs(data.run_dir, o.inputs, true);
   // The classifier fits on the fitting embeddings (out-of-fold for a trained image network's training
   // rows when it has them) and is scored on the saved ones.
@@ -137,9 +138,9 @@ fs::path run_early(const FuseOptions& o, const PreparedData& data, const FitSpec
     target.input_names.push_back(names);
   }
   Tensor class_weights = balanced_class_weights(labels_of(data, fit.train_rows), data.num_classes());
-  TrainConfig train_config = smoke_config(o.train, o.smoke);
+  TrainConfig train_config = run.checkpointed(smoke_config(o.train, o.smoke), data);
   train_config.label = fit.folder;
-  train_config = fit.train_config(train_config);
+  train_config = fit.train_config(train_config);  // a refit keeps no checkpoint
   TrainResult training = train(target, train_rows, val_rows, class_weights, data.num_classes(), train_config);
   const double fit_seconds = seconds_since(fit_start);
 
@@ -354,7 +355,7 @@ void set_backbone_trainable(ImageClassifier& backbone, const FuseOptions& o) {
     for (const std::string& prefix : blocks[static_cast<size_t>(b)]) backbone.set_requires_grad(prefix, true);
 }
 
-fs::path run_joint(const FuseOptions& o, const PreparedData& data, const FitSpec& fit) {
+fs::path run_joint(const FuseOptions& o, const PreparedData& data, const TrainingRun& run, const FitSpec& fit) {
   JointFusionConfig config;
   config.image = joint_image_spec(o, data);
   config.tabular_features = data.tabular.size(1);
@@ -389,9 +390,9 @@ fs::path run_joint(const FuseOptions& o, const PreparedData& data, const FitSpec
   target.logits = [&](const Batch& b) { return net.logits(b.inputs[kImagesInput], b.inputs[kTabularInput]); };
   target.input_names = {{}, data.tabular_features};
   Tensor class_weights = balanced_class_weights(labels_of(data, fit.train_rows), data.num_classes());
-  TrainConfig train_config = smoke_config(o.train, o.smoke);
+  TrainConfig train_config = run.checkpointed(smoke_config(o.train, o.smoke), data);
   train_config.label = fit.folder;
-  train_config = fit.train_config(train_config);
+  train_config = fit.train_config(train_config);  // a refit keeps no checkpoint
   const auto fit_start = Clock::now();
   TrainResult training = train(target, train_rows, val_rows, class_weights, data.num_classes(), train_config);
   const double fit_seconds = seconds_since(fit_start);
@@ -453,14 +454,18 @@ fs::path run_fuse(const FuseOptions& options) {
              "--kind must be early, late or joint, got '", options.kind, "'");
   HITO_CHECK(options.name.empty() || is_model_folder_name(options.name), "--name '", options.name, "': ",
              kModelFolderNameRule);
+  // Late fusion trains nothing epoch by epoch (it combines saved probabilities in seconds), so
+  // --resume has nothing to continue there: it simply runs again.
+  const TrainingRun run(options.run_dir, fusion_folder_name(options), options.resume, "hito fuse");
   PreparedData data = load_prepared(options.run_dir);
   if (options.kind == "late") return run_late(options, data);
   auto fit_one = [&](const FitSpec& fit) {
-    fs::path folder = options.kind == "early" ? run_early(options, data, fit) : run_joint(options, data, fit);
+    fs::path folder = options.kind == "early" ? run_early(options, data, run, fit) : run_joint(options, data, run, fit);
     print_model_scores(folder);
     return folder;
   };
   fs::path folder = fit_one(train_only_fit(data, fusion_folder_name(options)));
+  run.finish();  // the model folder holds the result now
   if (options.refit) fit_one(refit_fit(data, folder));
   return folder;
 }

@@ -55,6 +55,7 @@ struct FuseOptions {
   // Then also <name>-refit (apps/study/train/refit.h): early and joint retrain on train + val; late
   // applies its combiner, learnt on the inputs' validation predictions, to their refits' test predictions.
   bool refit = false;
+  bool resume = false;              // --resume (early, joint): continue from <run>/checkpoints/fusion-<kind>.safetensors
   Device device = Device::CPU;
   int threads = 0;
   uint64_t seed = 0;

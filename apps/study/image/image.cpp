@@ -14,6 +14,7 @@
 #include "apps/study/train/model_output.h"
 #include "apps/study/train/refit.h"
 #include "apps/study/train/progress.h"
+#include "apps/study/train/training_run.h"
 #include "engine/autograd.h"
 #include "base/fs.h"
 #include "base/json.h"
@@ -349,23 +350,26 @@ int64_t unfreeze_last_blocks(ImageNetwork& network, const std::string& unfreeze)
 fs::path run_image(const ImageOptions& o) {
   HITO_CHECK(o.mode == "head" || o.mode == "finetune" || o.mode == "scratch",
              "--mode must be head, finetune or scratch, got '", o.mode, "'");
-  PreparedData data = load_prepared(o.run_dir);
-  TrainConfig config = o.train;
   HITO_CHECK(o.name.empty() || is_model_folder_name(o.name), "--name '", o.name, "': ", kModelFolderNameRule);
   HITO_CHECK(o.oof_folds == 0 || (o.oof_folds >= 2 && o.mode != "head"),
              "--oof-folds takes 2 or more folds, for --mode finetune or scratch (a head on fixed embeddings has none "
              "to cross-fit), got ", o.oof_folds);
+  const TrainingRun run(o.run_dir, image_folder_name(o), o.resume, "hito image");
+  PreparedData data = load_prepared(o.run_dir);
+  TrainConfig config = o.train;
   config.label = image_folder_name(o);
   if (o.smoke) {
     config.epochs = 1;
     config.warmup_epochs = 0;
   }
+  config = run.checkpointed(config, data);
   auto fit_one = [&](const FitSpec& fit) {
     fs::path folder = o.mode == "head" ? run_head(o, data, config, fit) : run_network(o, data, config, fit);
     print_model_scores(folder);
     return folder;
   };
   fs::path folder = fit_one(train_only_fit(data, image_folder_name(o)));
+  run.finish();  // the model folder holds the result now
   if (o.oof_folds > 0) write_out_of_fold_embeddings(o, data, config, folder);
   if (o.refit) fit_one(refit_fit(data, folder));
   return folder;

@@ -61,6 +61,7 @@ struct ImageOptions {
   // embeddings.npy) with oof.json, on which early fusion fits its classifier (fusion_inputs.h), so
   // that it does not over-trust the network's view of its own training images. 0: none.
   int64_t oof_folds = 0;
+  bool resume = false;       // --resume: continue from <run>/checkpoints/image-<mode>.safetensors
   Device device = Device::CPU;
   int threads = 0;
   uint64_t seed = 0;

@@ -70,6 +70,7 @@ fs::path run_pixels(const PixelsOptions& o) {
   if (o.threads > 0) set_num_threads(o.threads);
   HITO_CHECK(o.size >= 4, "--size must be >= 4, got ", o.size);
   HITO_CHECK(o.components >= 1, "--components must be >= 1, got ", o.components);
+  const TrainingRun run(o.run_dir, "pixels", o.resume, "hito pixels");
   PreparedData data = load_prepared(o.run_dir);
   TabularHyper hyper = o.hyper.updated(nlohmann::json::object(), "the pixels configuration");
   hyper.mode = "onehot";  // the inputs are the components alone
@@ -92,7 +93,7 @@ fs::path run_pixels(const PixelsOptions& o) {
   // The PCA stays as fitted on the training split in a refit: it is preprocessing, like the encoders.
   auto fit_one = [&](const FitSpec& spec) {
     FitSettings settings{.seed = o.seed, .device = o.device, .progress = o.progress, .with_test = true,
-                         .label = spec.folder, .checkpoint = {}, .resume = false};
+                         .label = spec.folder, .run = &run};
     if (spec.refit) settings.refit = &spec;
     TabularFit fit = fit_tabular(data, inputs, hyper, settings);
 
@@ -112,6 +113,7 @@ fs::path run_pixels(const PixelsOptions& o) {
     };
     spec.describe(out.config);
     fs::path folder = write_model_folder(data, spec.folder, out);
+    if (!spec.refit) run.finish();  // the model folder holds the result now
     print_model_scores(folder);
     return folder;
   };

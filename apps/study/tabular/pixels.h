@@ -28,6 +28,7 @@ struct PixelsOptions {
   TabularHyper hyper{.width = 128, .depth = 2, .dropout = 0.3f, .lr = 3e-3f, .weight_decay = 1e-4f, .batch_size = 128};
   bool refit = false;        // then also pixels-refit: the MLP on train + val (apps/study/train/refit.h)
   bool smoke = false;        // one epoch
+  bool resume = false;       // --resume: continue from <run>/checkpoints/pixels.safetensors
   bool progress = true;
   Device device = Device::CPU;
   int threads = 0;

@@ -9,6 +9,7 @@
 #include "plot/line_chart.h"
 #include "data/csv.h"
 #include "base/fs.h"
+#include "base/json.h"
 #include "kernels/runtime.h"
 #include "engine/random.h"
 
@@ -24,12 +25,13 @@ struct TrialScore {
   int64_t best_epoch = 0, epochs_run = 0;
 };
 
+// One trial; its epochs are checkpointed in `run`'s checkpoint, which --resume continues.
 TrialScore score_trial(const PreparedData& data, const TabularInputs& inputs, const TabularHyper& hyper,
-                       const SearchOptions& o, const std::string& label) {
+                       const SearchOptions& o, const std::string& label, const TrainingRun& run) {
   const auto start = std::chrono::steady_clock::now();
   TabularFit fit = fit_tabular(data, inputs, hyper,
                                {.seed = o.seed, .device = o.device, .progress = o.progress, .with_test = false, .label = label,
-                                .checkpoint = {}, .resume = false});
+                                .run = &run});
   TrialScore s;
   s.val_bacc = fit.training.best_val_bacc;
   eval::Predictions p = eval::make_predictions(
@@ -41,6 +43,41 @@ TrialScore score_trial(const PreparedData& data, const TabularInputs& inputs, co
   s.epochs_run = static_cast<int64_t>(fit.training.history.size());
   s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return s;
+}
+
+// The search's resume file, <run>/checkpoints/search-trials.json: the scores of the trials done, and
+// the plan they belong to (the data's fingerprint and every trial's hyperparameters), which must
+// match for --resume to reuse them.
+fs::path trials_done_path(const TrainingRun& run) { return run.checkpoint().parent_path() / "search-trials.json"; }
+
+std::string plan_key(const std::vector<TabularHyper>& plan, const PreparedData& data) {
+  nlohmann::ordered_json trials = nlohmann::ordered_json::array();
+  for (const TabularHyper& h : plan) trials.push_back(h.to_json());
+  return "data=" + data.fingerprint + " trials=" + trials.dump();
+}
+
+void save_trials_done(const fs::path& path, const std::string& key, const std::vector<TrialScore>& scores) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const TrialScore& s : scores)
+    rows.push_back({s.val_bacc, s.val_macro_auc, s.val_loss, s.seconds, s.best_epoch, s.epochs_run});
+  write_file_atomic(path, nlohmann::json{{"plan", key}, {"scores", rows}}.dump() + "\n");
+}
+
+std::vector<TrialScore> load_trials_done(const fs::path& path, const std::string& key) {
+  if (!fs::exists(path)) return {};
+  Json file = read_json_file(path);
+  JsonReader<Json> read(file, path.string());
+  HITO_CHECK(read.text("plan") == key, path.string(),
+             ": was written by a search with another plan (data, strategy, trials or seed); delete it to start over");
+  std::vector<TrialScore> scores;
+  try {
+    for (const Json& r : read.array("scores"))
+      scores.push_back({r.at(0).get<double>(), r.at(1).get<double>(), r.at(2).get<double>(), r.at(3).get<double>(),
+                        r.at(4).get<int64_t>(), r.at(5).get<int64_t>()});
+  } catch (const nlohmann::json::exception& e) {
+    HITO_FAIL(path.string(), ": malformed trial scores: ", e.what());
+  }
+  return scores;
 }
 
 bool better(const TrialScore& a, const TrialScore& b) {
@@ -129,6 +166,7 @@ std::vector<TabularHyper> plan_trials(const std::string& strategy, int64_t trial
 
 SearchResult run_search(const SearchOptions& o) {
   if (o.threads > 0) set_num_threads(o.threads);
+  const TrainingRun run(o.run_dir, "search", o.resume, "hito search");
   PreparedData data = load_prepared(o.run_dir);
   TabularHyper base = o.base.updated(nlohmann::json::object(), "the search's base configuration");
   if (o.smoke) base.epochs = 1;
@@ -136,11 +174,20 @@ SearchResult run_search(const SearchOptions& o) {
       plan_trials(o.strategy, o.trials, o.strategy == "grid" ? grid_space() : random_space(), base, o.seed);
   TabularInputs inputs = tabular_inputs(data, base.mode);
 
-  std::vector<TrialScore> scores;
+  // --resume: the trials done are kept, the one in progress continues from its last epoch.
+  const fs::path trials_done = trials_done_path(run);
+  const std::string key = plan_key(plan, data);
+  std::vector<TrialScore> scores = o.resume ? load_trials_done(trials_done, key) : std::vector<TrialScore>();
+  HITO_CHECK(scores.size() <= plan.size(), trials_done.string(), ": holds more trials than the plan");
+  if (!scores.empty()) std::printf("search: resumed after trial %zu of %zu\n", scores.size(), plan.size());
   size_t best = 0;
-  for (size_t t = 0; t < plan.size(); ++t) {
+  for (size_t t = 0; t < scores.size(); ++t)
+    if (better(scores[t], scores[best])) best = t;
+  for (size_t t = scores.size(); t < plan.size(); ++t) {
     const TabularHyper& h = plan[t];
-    scores.push_back(score_trial(data, inputs, h, o, "trial " + std::to_string(t + 1)));
+    scores.push_back(score_trial(data, inputs, h, o, "trial " + std::to_string(t + 1), run));
+    run.finish();  // the trial's epoch checkpoint, before the trial counts as done (a kill between: it reruns)
+    save_trials_done(trials_done, key, scores);
     if (better(scores[t], scores[best])) best = t;
     std::printf("search trial %zu/%zu: lr %g width %lld depth %lld dropout %g weight decay %g batch %lld -> val bacc %.3f, "
                 "macro AUC %.3f (best epoch %lld, %.1fs)%s\n",
@@ -179,6 +226,7 @@ SearchResult run_search(const SearchOptions& o) {
   write_file_atomic(folder.path() / "best.json", best_json.dump(2) + "\n");
   write_file_atomic(folder.path() / kSearchFigure, search_figure(scores, best));
   folder.commit();
+  fs::remove(trials_done);
 
   std::printf("search: best of %zu trials is trial %zu, val balanced accuracy %.3f -> %s\n", plan.size(), best + 1,
               scores[best].val_bacc, best_config_path(o.run_dir).string().c_str());

@@ -40,6 +40,7 @@ struct SearchOptions {
   int64_t trials = 0;               // 0: the whole grid, or 24 random trials
   TabularHyper base;                // mode, epochs, patience, class weighting of every trial
   bool smoke = false;               // one epoch per trial
+  bool resume = false;              // --resume: keep the trials done, continue the one in progress
   bool progress = false;            // per-epoch progress lines of each trial
   Device device = Device::CPU;
   int threads = 0;

@@ -182,9 +182,8 @@ TabularFit fit_tabular(const PreparedData& data, const TabularInputs& inputs, co
   TrainConfig config = hyper.train();
   config.progress = s.progress;
   config.label = s.label;
-  config.checkpoint = s.checkpoint;
-  config.resume = s.resume;
-  if (s.refit) config = s.refit->train_config(config);
+  if (s.run) config = s.run->checkpointed(config, data);
+  if (s.refit) config = s.refit->train_config(config);  // a refit keeps no checkpoint
   Tensor class_weights = balanced_class_weights(labels_of(data, train_part), data.num_classes());
   const auto fit_start = Clock::now();
   fit.training = train(target, train_rows, val_rows, class_weights, data.num_classes(), config);
@@ -208,14 +207,13 @@ TabularFit fit_tabular(const PreparedData& data, const TabularInputs& inputs, co
 
 fs::path run_tabular(const TabularOptions& o) {
   if (o.threads > 0) set_num_threads(o.threads);
+  const TrainingRun run(o.run_dir, o.name, o.resume, "hito tabular");
   PreparedData data = load_prepared(o.run_dir);
   const TabularHyper hyper = resolve_hyper(o);
   TabularInputs inputs = tabular_inputs(data, hyper.mode);
-  const fs::path checkpoint = checkpoint_path(o.run_dir, o.name);
-  fs::create_directories(checkpoint.parent_path());
   auto fit_one = [&](const FitSpec& spec) {
     FitSettings settings{.seed = o.seed, .device = o.device, .progress = o.progress, .with_test = true,
-                         .label = spec.folder, .checkpoint = checkpoint.string(), .resume = o.resume};
+                         .label = spec.folder, .run = &run};
     if (spec.refit) settings.refit = &spec;
     TabularFit fit = fit_tabular(data, inputs, hyper, settings);
     ModelOutputs out = model_outputs(fit);
@@ -228,17 +226,13 @@ fs::path run_tabular(const TabularOptions& o) {
                   {"smoke", o.smoke}};
     spec.describe(out.config);
     fs::path folder = write_model_folder(data, spec.folder, out);
-    fs::remove(checkpoint);  // the model folder holds the result now
+    if (!spec.refit) run.finish();  // the model folder holds the result now
     print_model_scores(folder);
     return folder;
   };
   fs::path folder = fit_one(train_only_fit(data, o.name));
   if (o.refit) fit_one(refit_fit(data, folder));
   return folder;
-}
-
-fs::path checkpoint_path(const fs::path& run_dir, const std::string& name) {
-  return run_dir / "checkpoints" / (name + ".safetensors");
 }
 
 ModelOutputs model_outputs(const TabularFit& fit) {

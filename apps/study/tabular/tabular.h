@@ -18,6 +18,7 @@
 #include "apps/study/prepare/prepared_data.h"
 #include "apps/study/train/refit.h"
 #include "apps/study/train/trainer.h"
+#include "apps/study/train/training_run.h"
 #include "models/mlp.h"
 
 namespace hito::study {
@@ -65,10 +66,6 @@ struct TabularOptions {
 // The hyperparameters a run uses: hyper, then --config, then the overrides, then --smoke.
 TabularHyper resolve_hyper(const TabularOptions& options);
 
-// <run>/checkpoints/<name>.safetensors: the training checkpoint of model folder <name>, written after
-// every epoch and removed once the model folder is written.
-fs::path checkpoint_path(const fs::path& run_dir, const std::string& name);
-
 // <run>/search/best.json
 fs::path best_config_path(const fs::path& run_dir);
 
@@ -102,8 +99,7 @@ struct FitSettings {
   bool progress = true;
   bool with_test = true;  // evaluate test and compute embeddings (search: false, val only)
   std::string label = "tabular";
-  std::string checkpoint;  // written after every epoch ("": none); see TrainConfig
-  bool resume = false;
+  const TrainingRun* run = nullptr;  // the checkpoint and --resume (null: neither)
   const FitSpec* refit = nullptr;  // a refit on train + val (refit.h): its rows and epochs, no val pass
 };
 

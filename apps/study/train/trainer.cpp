@@ -104,13 +104,13 @@ std::unique_ptr<dist::DataParallel> make_data_parallel(const Module& module, con
 }
 
 // What a checkpoint must agree on to be resumed: every setting that changes the arithmetic, the
-// batches per epoch, and the names and shapes of the module's tensors.
+// batches per epoch, the data's fingerprint, and the names and shapes of the module's tensors.
 std::string checkpoint_config(const Module& module, const TrainConfig& c, int64_t batches_per_epoch) {
   std::ostringstream key;
   key << "epochs=" << c.epochs << " patience=" << c.patience << " lr=" << c.lr << " weight_decay=" << c.weight_decay
       << " optimizer=" << c.optimizer << " schedule=" << c.schedule << " warmup=" << c.warmup_epochs
       << " class_weighted=" << c.class_weighted << " label_smoothing=" << c.label_smoothing << " grad_clip=" << c.grad_clip
-      << " batches=" << batches_per_epoch << " tensors=";
+      << " batches=" << batches_per_epoch << " data=" << c.data_key << " tensors=";
   for (const auto& [name, tensor] : module.state_dict()) key << name << shape_str(tensor.shape());
   return key.str();
 }

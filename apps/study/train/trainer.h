@@ -38,6 +38,7 @@ struct TrainConfig {
   bool resume = false;
   // A refit (refit.h): no selection on validation, every epoch runs and the last one is kept.
   bool keep_last_epoch = false;
+  std::string data_key;  // the training data's fingerprint: a checkpoint of other data is not resumed
 };
 
 // What the loop trains. `logits` maps a batch to (B, K) logits (in training or eval mode, as the
