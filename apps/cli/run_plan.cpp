@@ -65,6 +65,8 @@ std::vector<std::string> cpu_joint_flags() {
           "--patience", "4"};
 }
 
+}  // namespace
+
 std::vector<StudyStep> plan_study(const StudyOptions& o) {
   std::vector<StudyStep> steps;
   const bool smoke = o.level == StudyLevel::Smoke, cpu = o.level == StudyLevel::Cpu, full = o.level == StudyLevel::Full;
