@@ -21,7 +21,7 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ORT_DIR = os.environ.get("HITO_ORT_DIR", os.path.expanduser("~/.cache/hito/ort"))
+ORT_DIR = os.environ.get("HITO_ORT_DIR", os.path.join(HERE, "..", "tools"))  # scripts/setup.sh installs it there
 ONNX_DIR = os.path.expanduser("~/.cache/hito/onnx-models")
 
 
@@ -79,7 +79,7 @@ def main():
                                     "--workload", w, "--threads", str(t), "--seconds", str(args.seconds)])
                         for w in embed for t in thread_counts), []))
     else:
-        ort_note = f"\nONNX Runtime not run: onnxruntime-node is not installed in {ORT_DIR} (see bench/reference_onnxruntime.js)."
+        ort_note = f"\nONNX Runtime not run: onnxruntime-node is not installed in {ORT_DIR} (scripts/setup.sh installs it)."
 
     ort_version = next((l["engine"] for l in ort.values()), "ONNX Runtime")
     torch_version = next((l["engine"] for l in torch.values()), "PyTorch")

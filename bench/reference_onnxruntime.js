@@ -4,14 +4,14 @@
 //
 // ONNX Runtime comes from npm's onnxruntime-node (its CPU binaries are in the package), installed
 // outside the repository's tracked files:
-//   mkdir -p ~/.cache/hito/ort && (cd ~/.cache/hito/ort && npm install --ignore-scripts onnxruntime-node)
+//   scripts/setup.sh installs it into <repo>/tools (npm install --prefix tools --ignore-scripts onnxruntime-node)
 // Usage: node bench/reference_onnxruntime.js --models DIR [--workload NAME|all] [--threads N] [--seconds S]
-//   (HITO_ORT_DIR: the folder holding node_modules/onnxruntime-node; default ~/.cache/hito/ort)
+//   (HITO_ORT_DIR: the folder holding node_modules/onnxruntime-node; default <repo>/tools)
 "use strict";
 const os = require("os");
 const path = require("path");
 
-const ortDir = process.env.HITO_ORT_DIR || path.join(os.homedir(), ".cache", "hito", "ort");
+const ortDir = process.env.HITO_ORT_DIR || path.join(__dirname, "..", "tools");
 const ort = require(path.join(ortDir, "node_modules", "onnxruntime-node"));
 const ortVersion = require(path.join(ortDir, "node_modules", "onnxruntime-node", "package.json")).version;
 
