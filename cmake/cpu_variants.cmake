@@ -15,6 +15,11 @@
 # sizes), so a first pass makes those weak (any other unique symbol would fail the link, loudly, as a
 # multiple definition).
 
+# GNU ld and objcopy whatever the compiler: LLVM's lld (Clang's fuzz and sanitizer builds) has no
+# --force-group-allocation.
+find_program(HITO_GNU_LD NAMES ld.bfd ld REQUIRED)
+find_program(HITO_GNU_OBJCOPY NAMES objcopy REQUIRED)
+
 function(hito_add_cpu_variants target sources warnings)
   set(HITO_CPU_ISA_scalar x86-64-v2)
   set(HITO_CPU_ISA_avx2 x86-64-v3)
@@ -30,9 +35,9 @@ function(hito_add_cpu_variants target sources warnings)
     string(LENGTH ${isa} length)
     set(merged ${CMAKE_CURRENT_BINARY_DIR}/hito_cpu_${isa}.o)
     add_custom_command(OUTPUT ${merged}
-      COMMAND ${CMAKE_LINKER} -r --force-group-allocation -o ${merged}.all $<TARGET_OBJECTS:hito_cpu_${isa}>
-      COMMAND ${CMAKE_OBJCOPY} --wildcard --weaken-symbol=_ZZ* --weaken-symbol=_ZGV* ${merged}.all ${merged}.weak
-      COMMAND ${CMAKE_OBJCOPY} --wildcard --keep-global-symbol=_ZN4hito3cpu${length}${isa}* ${merged}.weak ${merged}
+      COMMAND ${HITO_GNU_LD} -r --force-group-allocation -o ${merged}.all $<TARGET_OBJECTS:hito_cpu_${isa}>
+      COMMAND ${HITO_GNU_OBJCOPY} --wildcard --weaken-symbol=_ZZ* --weaken-symbol=_ZGV* ${merged}.all ${merged}.weak
+      COMMAND ${HITO_GNU_OBJCOPY} --wildcard --keep-global-symbol=_ZN4hito3cpu${length}${isa}* ${merged}.weak ${merged}
       DEPENDS hito_cpu_${isa} $<TARGET_OBJECTS:hito_cpu_${isa}>
       COMMENT "Linking the ${isa} CPU kernels into one object with local symbols"
       COMMAND_EXPAND_LISTS VERBATIM)
