@@ -78,6 +78,22 @@ TEST(OutOfFold, RefusedForAHeadAndForOneFold) {
   EXPECT_THROW(run_image(o), Error);
 }
 
+TEST(ModelFolderName, OddAndReservedNamesAreRefused) {
+  for (const char* good : {"image-finetune-12ep", "a", "fusion_late.v2"}) EXPECT_TRUE(is_model_folder_name(good)) << good;
+  for (const char* bad : {"", "eval", "prepared", "../x", "a/b", ".hidden", "-x", "with space"})
+    EXPECT_FALSE(is_model_folder_name(bad)) << bad;
+  fs::path run = image_test_run("bad-name");
+  ImageOptions o = scratch_options(run);
+  o.name = "eval";
+  try {
+    run_image(o);
+    FAIL() << "--name eval was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("--name 'eval'"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(run / "eval"));
+}
+
 TEST(FlipTta, ChosenOnValidationAndRecordedForPrediction) {
   fs::path run = image_test_run("tta");
   ImageOptions o = scratch_options(run);
