@@ -464,10 +464,7 @@ fs::path run_fuse(const FuseOptions& options) {
     print_model_scores(folder);
     return folder;
   };
-  fs::path folder = fit_one(train_only_fit(data, fusion_folder_name(options)));
-  run.finish();  // the model folder holds the result now
-  if (options.refit) fit_one(refit_fit(data, folder));
-  return folder;
+  return fit_and_refit(data, run, fusion_folder_name(options), options.refit, fit_one);
 }
 
 }  // namespace hito::study

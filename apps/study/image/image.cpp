@@ -368,11 +368,9 @@ fs::path run_image(const ImageOptions& o) {
     print_model_scores(folder);
     return folder;
   };
-  fs::path folder = fit_one(train_only_fit(data, image_folder_name(o)));
-  run.finish();  // the model folder holds the result now
-  if (o.oof_folds > 0) write_out_of_fold_embeddings(o, data, config, folder);
-  if (o.refit) fit_one(refit_fit(data, folder));
-  return folder;
+  return fit_and_refit(data, run, image_folder_name(o), o.refit, fit_one, [&](const fs::path& folder) {
+    if (o.oof_folds > 0) write_out_of_fold_embeddings(o, data, config, folder);
+  });
 }
 
 }  // namespace hito::study

@@ -92,10 +92,7 @@ fs::path run_pixels(const PixelsOptions& o) {
   for (int64_t c = 0; c < k; ++c) inputs.numeric_names.push_back("pc" + std::to_string(c + 1));
   // The PCA stays as fitted on the training split in a refit: it is preprocessing, like the encoders.
   auto fit_one = [&](const FitSpec& spec) {
-    FitSettings settings{.seed = o.seed, .device = o.device, .progress = o.progress, .with_test = true,
-                         .label = spec.folder, .run = &run};
-    if (spec.refit) settings.refit = &spec;
-    TabularFit fit = fit_tabular(data, inputs, hyper, settings);
+    TabularFit fit = fit_tabular(data, inputs, hyper, command_fit_settings(spec, o.seed, o.device, o.progress, run));
 
     ModelOutputs out = model_outputs(fit);
     out.config = {{"kind", "pixels"},
@@ -113,13 +110,10 @@ fs::path run_pixels(const PixelsOptions& o) {
     };
     spec.describe(out.config);
     fs::path folder = write_model_folder(data, spec.folder, out);
-    if (!spec.refit) run.finish();  // the model folder holds the result now
     print_model_scores(folder);
     return folder;
   };
-  fs::path folder = fit_one(train_only_fit(data, "pixels"));
-  if (o.refit) fit_one(refit_fit(data, folder));
-  return folder;
+  return fit_and_refit(data, run, "pixels", o.refit, fit_one);
 }
 
 }  // namespace hito::study

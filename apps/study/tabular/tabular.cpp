@@ -156,6 +156,13 @@ Tensor predict_probabilities(TabularModel& model, const TabularInputs& inputs, D
   return concat(chunks, 0);
 }
 
+FitSettings command_fit_settings(const FitSpec& spec, uint64_t seed, Device device, bool progress, const TrainingRun& run) {
+  FitSettings settings{.seed = seed, .device = device, .progress = progress, .with_test = true, .label = spec.folder,
+                       .run = &run};
+  if (spec.refit) settings.refit = &spec;
+  return settings;
+}
+
 TabularFit fit_tabular(const PreparedData& data, const TabularInputs& inputs, const TabularHyper& hyper,
                        const FitSettings& s) {
   TabularFit fit;
@@ -212,10 +219,7 @@ fs::path run_tabular(const TabularOptions& o) {
   const TabularHyper hyper = resolve_hyper(o);
   TabularInputs inputs = tabular_inputs(data, hyper.mode);
   auto fit_one = [&](const FitSpec& spec) {
-    FitSettings settings{.seed = o.seed, .device = o.device, .progress = o.progress, .with_test = true,
-                         .label = spec.folder, .run = &run};
-    if (spec.refit) settings.refit = &spec;
-    TabularFit fit = fit_tabular(data, inputs, hyper, settings);
+    TabularFit fit = fit_tabular(data, inputs, hyper, command_fit_settings(spec, o.seed, o.device, o.progress, run));
     ModelOutputs out = model_outputs(fit);
     out.config = {{"kind", "tabular"},
                   {"mode", hyper.mode},
@@ -226,13 +230,10 @@ fs::path run_tabular(const TabularOptions& o) {
                   {"smoke", o.smoke}};
     spec.describe(out.config);
     fs::path folder = write_model_folder(data, spec.folder, out);
-    if (!spec.refit) run.finish();  // the model folder holds the result now
     print_model_scores(folder);
     return folder;
   };
-  fs::path folder = fit_one(train_only_fit(data, o.name));
-  if (o.refit) fit_one(refit_fit(data, folder));
-  return folder;
+  return fit_and_refit(data, run, o.name, o.refit, fit_one);
 }
 
 ModelOutputs model_outputs(const TabularFit& fit) {

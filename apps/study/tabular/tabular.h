@@ -103,6 +103,10 @@ struct FitSettings {
   const FitSpec* refit = nullptr;  // a refit on train + val (refit.h): its rows and epochs, no val pass
 };
 
+// The settings of a command's fit (tabular, pixels): its seed, device and progress bar, the run's
+// checkpoint, the fit's label and, for a refit, its rows and epochs; test and embeddings evaluated.
+FitSettings command_fit_settings(const FitSpec& spec, uint64_t seed, Device device, bool progress, const TrainingRun& run);
+
 // Trains a TabularModel on the train rows with early stopping on the val rows.
 TabularFit fit_tabular(const PreparedData& data, const TabularInputs& inputs, const TabularHyper& hyper,
                        const FitSettings& settings);

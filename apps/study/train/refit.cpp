@@ -54,4 +54,14 @@ FitSpec refit_fit(const PreparedData& data, const std::filesystem::path& train_o
   return fit;
 }
 
+std::filesystem::path fit_and_refit(const PreparedData& data, const TrainingRun& run, const std::string& folder,
+                                    bool refit, const std::function<std::filesystem::path(const FitSpec&)>& fit_one,
+                                    const std::function<void(const std::filesystem::path&)>& after_train_only) {
+  const std::filesystem::path train_only = fit_one(train_only_fit(data, folder));
+  run.finish();
+  if (after_train_only) after_train_only(train_only);
+  if (refit) fit_one(refit_fit(data, train_only));
+  return train_only;
+}
+
 }  // namespace hito::study

@@ -12,12 +12,14 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "apps/study/prepare/prepared_data.h"
 #include "apps/study/train/trainer.h"
+#include "apps/study/train/training_run.h"
 
 namespace hito::study {
 
@@ -47,5 +49,12 @@ FitSpec train_only_fit(const PreparedData& data, const std::string& folder);
 // The refit of the model folder `train_only`: train + val rows, the epochs it chose (its metrics.json
 // best_epoch), written to <name>-refit.
 FitSpec refit_fit(const PreparedData& data, const std::filesystem::path& train_only);
+
+// What a training command does with them: `fit_one` of the train-only fit into `folder`, the run's
+// checkpoint released (the folder holds the result now), `after_train_only` (out-of-fold embeddings),
+// then with `refit` `fit_one` of the refit. Returns the train-only folder.
+std::filesystem::path fit_and_refit(const PreparedData& data, const TrainingRun& run, const std::string& folder,
+                                    bool refit, const std::function<std::filesystem::path(const FitSpec&)>& fit_one,
+                                    const std::function<void(const std::filesystem::path&)>& after_train_only = {});
 
 }  // namespace hito::study
