@@ -11,16 +11,10 @@
 namespace hito::study {
 namespace {
 
+// The fixture's quick scratch network, for two epochs (a best epoch to refit the folds for).
 ImageOptions scratch_options(const fs::path& run) {
-  ImageOptions o;
-  o.run_dir = run;
-  o.mode = "scratch";
-  o.size = 32;
-  o.depth = 2;
-  o.width = 8;
-  o.batch_size = 16;
+  ImageOptions o = quick_image_options(run, "scratch");
   o.train.epochs = 2;
-  o.train.progress = false;
   return o;
 }
 

@@ -80,6 +80,21 @@ std::vector<std::string> resolve_fusion_inputs(const fs::path& run_dir, const st
   return inputs;
 }
 
+namespace {
+
+// f32 (N, D) with one finite row per data-set row, or an error naming the file, row, id and column.
+void check_embeddings(const Tensor& e, const PreparedData& data, const fs::path& path) {
+  HITO_CHECK(e.dtype() == DType::F32 && e.dim() == 2 && e.size(0) == data.size(), path.string(),
+             ": expected f32 embeddings with one row per data-set row (", data.size(), ", D), got ", e.describe());
+  const float* p = e.data<float>();
+  int64_t d = e.size(1);
+  for (int64_t i = 0; i < e.numel(); ++i)
+    HITO_CHECK(std::isfinite(p[i]), path.string(), ": non-finite value in row ", i / d, " (id ",
+               data.ids[static_cast<size_t>(i / d)], "), column ", i % d);
+}
+
+}  // namespace
+
 Tensor load_input_embeddings(const PreparedData& data, const std::string& name) {
   fs::path path;
   Tensor e;
@@ -97,13 +112,7 @@ Tensor load_input_embeddings(const PreparedData& data, const std::string& name) 
     HITO_CHECK(fs::exists(path), "fusion input '", name, "': ", path.string(), " is missing");
     e = data::load_npy(path);
   }
-  HITO_CHECK(e.dtype() == DType::F32 && e.dim() == 2 && e.size(0) == data.size(), path.string(),
-             ": expected f32 embeddings with one row per data-set row (", data.size(), ", D), got ", e.describe());
-  const float* p = e.data<float>();
-  int64_t d = e.size(1);
-  for (int64_t i = 0; i < e.numel(); ++i)
-    HITO_CHECK(std::isfinite(p[i]), path.string(), ": non-finite value in row ", i / d, " (id ",
-               data.ids[static_cast<size_t>(i / d)], "), column ", i % d);
+  check_embeddings(e, data, path);
   return e;
 }
 
@@ -120,9 +129,7 @@ Tensor load_fitting_embeddings(const PreparedData& data, const std::string& name
   check_model_fingerprint(dir, data);
   const fs::path path = dir / kOutOfFoldEmbeddingsFile;
   Tensor e = data::load_npy(path);
-  HITO_CHECK(e.dtype() == DType::F32 && e.dim() == 2 && e.size(0) == data.size(), path.string(),
-             ": expected f32 embeddings with one row per data-set row (", data.size(), ", D), got ", e.describe());
-  for (float v : e.to_vector<float>()) HITO_CHECK(std::isfinite(v), path.string(), ": non-finite value");
+  check_embeddings(e, data, path);
   const Json info = read_json_file(dir / kOutOfFoldInfoFile);
   source = "out-of-fold (" + std::to_string(info.value("folds", 0)) + " folds)";
   return e;
